@@ -36,8 +36,24 @@ __all__ = [
     "restore",
 ]
 
-# The heavy parts (context model, lexicons) load on first use, not on import.
-from .detect import Detection, detect, is_spun  # noqa: E402
-from .restore import restore  # noqa: E402
+__all__ += ["Detection", "Profile", "learn", "spin"]
 
-__all__ += ["Detection"]
+# Submodules load on first use, so that ``import unspin`` stays cheap for the CLI and workers.
+_LAZY = {
+    "restore": "restore",
+    "detect": "detect",
+    "is_spun": "detect",
+    "Detection": "detect",
+    "learn": "learn",
+    "Profile": "channel",
+    "spin": "spin",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'unspin' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __name__), name)
