@@ -38,15 +38,15 @@ __all__ = [
 
 __all__ += ["Detection", "Profile", "learn", "spin"]
 
-# Submodules load on first use, so that ``import unspin`` stays cheap for the CLI and workers.
+# Submodules (named apart from the functions they define) load on first use, so that ``import unspin`` stays cheap for the CLI and workers.
 _LAZY = {
-    "restore": "restore",
-    "detect": "detect",
-    "is_spun": "detect",
-    "Detection": "detect",
-    "learn": "learn",
-    "Profile": "channel",
-    "spin": "spin",
+    "restore": "restorer",
+    "detect": "detector",
+    "is_spun": "detector",
+    "Detection": "detector",
+    "learn": "learner",
+    "Profile": "profile",
+    "spin": "spinner",
 }
 
 
