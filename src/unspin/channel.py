@@ -1,0 +1,163 @@
+"""The channel P(spun | original): which originals a spun word or phrase may stand for.
+
+Candidate sources form a registry; each proposes originals with a log10 prior that says how
+often a spinner makes that substitution. The strongest come from data about spinners (a
+learned farm profile, curated spinner habits, paper-mill pairs), the weakest from thesauri
+used in reverse. Keeping a word as it is costs nothing: a substitution must win on the
+context model by more than its prior costs. The priors are set in :class:`Priors`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from . import lexicon, rules
+from .profile import Profile
+
+MAX_SPAN = 3  # longest spun phrase looked up, in words
+
+# Function words: spinners insert fillers around them but do not swap them for synonyms, and
+# reverse-thesaurus links between them are noise.
+STOPWORDS = frozenset(
+    """a an the and or but if of in on at by for with from to into onto over under about as
+    is are was were be been being am has have had do does did will would shall should can could
+    may might must not no nor so than that this these those it its it's he she they them his her
+    their our we us you your i me my mine who whom whose which what where when why how all any
+    both each few more most other some such only own same too very just also there here then now
+    up down out off again further once one two""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    original: tuple[str, ...]
+    prior: float  # log10 prior of the substitution
+    source: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Priors:
+    """log10 priors by source. Keeping a word scores 0."""
+
+    profile_floor: float = -0.6  # a learned profile rule: log10(confidence), at least this
+    idiom: float = -1.2
+    tortured_phrase: float = -0.6
+    tortured_word: float = -1.9  # plus support bonus
+    tortured_support: float = 0.25  # per log10 of the pairs supporting a word rule
+    thesaurus: float = -2.6  # plus agreement bonus, minus rank
+    thesaurus_agreement: float = 0.3  # per extra thesaurus that knows the link
+    thesaurus_rank: float = 0.04
+
+
+Source = Callable[[str, "Channel"], list[Candidate]]
+SOURCES: dict[str, Source] = {}
+
+
+def source(name: str) -> Callable[[Source], Source]:
+    def register(fn: Source) -> Source:
+        SOURCES[name] = fn
+        return fn
+
+    return register
+
+
+@source("profile")
+def _from_profile(key: str, ch: Channel) -> list[Candidate]:
+    if ch.profile is None:
+        return []
+    return [
+        Candidate(tuple(r.original.split()), max(math.log10(max(r.confidence, 1e-6)),
+                                                 ch.priors.profile_floor),
+                  "profile", f"learned in profile '{ch.profile.name}' ({r.count} times)")
+        for r in ch.profile.rules.get(key, ())
+    ]
+
+
+@source("idiom")
+def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
+    return [Candidate(tuple(i.original.split()), ch.priors.idiom, "idiom", f"spinner {i.kind}: {i.note}")
+            for i in rules.idioms().get(key, ())]
+
+
+@source("tortured")
+def _from_tortured(key: str, ch: Channel) -> list[Candidate]:
+    t = rules.tortured()
+    out = []
+    if key in t.phrases:
+        orig, papers = t.phrases[key]
+        out.append(Candidate(tuple(orig.split()), ch.priors.tortured_phrase, "tortured",
+                             f"known tortured phrase ({papers} papers)"))
+    for orig, n, _papers in t.words.get(key, ()):
+        prior = ch.priors.tortured_word + ch.priors.tortured_support * math.log10(n + 1)
+        out.append(Candidate(tuple(orig.split()), min(prior, -0.3), "tortured",
+                             f"paper-mill substitution seen in {n} listed phrases"))
+    return out
+
+
+@source("thesaurus")
+def _from_thesaurus(key: str, ch: Channel) -> list[Candidate]:
+    if key in STOPWORDS:
+        return []
+    out = []
+    p = ch.priors
+    for rank, (orig, bits) in enumerate(lexicon.originals(key)):
+        if orig in STOPWORDS or orig == key:
+            continue
+        agree = bin(bits).count("1") - 1
+        prior = p.thesaurus + p.thesaurus_agreement * agree - p.thesaurus_rank * rank
+        names = "+".join(lexicon.source_names(bits))
+        out.append(Candidate(tuple(orig.split()), prior, "thesaurus",
+                             f"thesaurus synonym ({names})"))
+    return out
+
+
+@dataclass(slots=True)
+class Channel:
+    profile: Profile | None = None
+    priors: Priors = field(default_factory=Priors)
+    sources: tuple[str, ...] = tuple(SOURCES)
+    _memo: dict[tuple[str, ...], list[Candidate]] = field(default_factory=dict, repr=False)
+
+    def candidates(self, words: tuple[str, ...]) -> list[Candidate]:
+        """Originals that the spun ``words`` may stand for, best prior first per original."""
+        found = self._memo.get(words)
+        if found is None:
+            if len(self._memo) > 200_000:
+                self._memo.clear()
+            found = self._memo[words] = _candidates(self, words)
+        return found
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def _candidates(ch: Channel, words: tuple[str, ...]) -> list[Candidate]:
+    key = " ".join(words)
+    possessive = ""
+    found = _lookup(ch, key)
+    if not found and key.endswith("'s") and len(key) > 3:
+        # "individuals's republic" -> "people's": restore the base, keep the clitic
+        possessive = "'s"
+        found = _lookup(ch, key[:-2])
+    if possessive:
+        found = [Candidate(c.original[:-1] + (c.original[-1] + possessive,), c.prior, c.source,
+                           c.note) for c in found]
+    return found
+
+
+def _lookup(ch: Channel, key: str) -> list[Candidate]:
+    best: dict[tuple[str, ...], Candidate] = {}
+    for name in ch.sources:
+        for c in SOURCES[name](key, ch):
+            if c.original not in best or c.prior > best[c.original].prior:
+                best[c.original] = c
+    return sorted(best.values(), key=lambda c: -c.prior)
+
+
+@cache
+def default_channel() -> Channel:
+    return Channel()

@@ -1,0 +1,158 @@
+"""Decoding: choose, for one sentence, the original wording that best explains the spun one.
+
+Noisy channel: maximise  log P(O) + log P(S | O)  over the lattice in which every word span is
+either kept (cost 0) or replaced by a candidate from the channel (cost: its prior). P(O) is
+the trigram context model. The search is Viterbi over (position, last two words) states,
+which is exact for a trigram model; candidates are pruned first by a cheap local test, so
+that most words carry a single "keep" edge and the search stays linear.
+
+Each chosen replacement is reported as a :class:`Choice` with its evidence: the context
+model's gain over keeping the spun words (in the decoded context) and the channel prior.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .channel import Candidate, Channel
+from .lm import BOS, EOS, ContextModel
+from .text import Token
+
+# A candidate is searched only if a local test (the original in the left and right context of
+# the spun word) does not find it worse than keeping by more than this, in log10.
+PRUNE_MARGIN = 1.0
+MAX_CANDIDATES = 6  # per span, after pruning
+BEAM = 8  # states kept per position
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    first: int  # index into the sentence's word list
+    last: int  # exclusive
+    candidate: Candidate
+    lm_gain: float  # log10 gain of the context model against keeping the spun words
+
+
+@dataclass(frozen=True, slots=True)
+class _Edge:
+    length: int
+    words: tuple[str, ...]
+    candidate: Candidate | None  # None: keep
+
+
+def word_units(tokens: list[Token]) -> tuple[list[Token], list[bool]]:
+    """The word tokens of a sentence, and whether each is glued to the previous one (no
+    punctuation between them), which phrases need."""
+    words: list[Token] = []
+    glued: list[bool] = []
+    prev_was_word = False
+    for tok in tokens:
+        if tok.is_word:
+            glued.append(prev_was_word)
+            words.append(tok)
+            prev_was_word = True
+        else:
+            prev_was_word = False
+    return words, glued
+
+
+def decode(tokens: list[Token], lm: ContextModel, channel: Channel) -> list[Choice]:
+    words, glued = word_units(tokens)
+    if not words:
+        return []
+    norms = [t.norm for t in words]
+    n = len(norms)
+    edges = [_edges_at(i, norms, glued, lm, channel) for i in range(n)]
+
+    # Viterbi over states (h2, h1); each state keeps (score, back pointer).
+    Back = tuple[int, tuple[str, str], _Edge] | None
+    beams: list[dict[tuple[str, str], tuple[float, Back]]] = [dict() for _ in range(n + 1)]
+    beams[0][("", BOS)] = (0.0, None)
+    for i in range(n):
+        states = beams[i]
+        if len(states) > BEAM:
+            states = dict(sorted(states.items(), key=lambda kv: -kv[1][0])[:BEAM])
+        for (h2, h1), (score, _) in states.items():
+            for e in edges[i]:
+                s = score + (e.candidate.prior if e.candidate else 0.0)
+                a2, a1 = h2, h1
+                for w in e.words:
+                    s += lm.logp(w, a1, a2)
+                    a2, a1 = a1, w
+                target = beams[i + e.length]
+                key = (a2, a1)
+                if key not in target or s > target[key][0]:
+                    target[key] = (s, (i, (h2, h1), e))
+    final = max(beams[n].items(), key=lambda kv: kv[1][0] + lm.logp(EOS, kv[0][1], kv[0][0]))
+
+    # Back-track the best path.
+    path: list[tuple[int, _Edge]] = []
+    state, (_, back) = final[0], final[1]
+    while back is not None:
+        i, prev, e = back
+        path.append((i, e))
+        state = prev
+        back = beams[i][state][1]
+    path.reverse()
+    decoded: list[str] = []
+    starts: list[tuple[int, int, _Edge]] = []  # (word index, decoded index, edge)
+    for i, e in path:
+        starts.append((i, len(decoded), e))
+        decoded.extend(e.words)
+
+    choices = []
+    for i, d, e in starts:
+        if e.candidate is None:
+            continue
+        gain = _local_gain(decoded, d, len(e.words), tuple(norms[i : i + e.length]), lm)
+        choices.append(Choice(i, i + e.length, e.candidate, gain))
+    return choices
+
+
+def _edges_at(i: int, norms: list[str], glued: list[bool], lm: ContextModel,
+              channel: Channel) -> list[_Edge]:
+    keep = _Edge(1, (norms[i],), None)
+    edges = [keep]
+    h1 = norms[i - 1] if i > 0 else BOS
+    h2 = norms[i - 2] if i > 1 else ""
+    for length in range(1, 4):
+        if i + length > len(norms) or (length > 1 and not glued[i + length - 1]):
+            break
+        spun = tuple(norms[i : i + length])
+        cands = channel.candidates(spun)
+        if not cands:
+            continue
+        known = all(lm.known(w) for w in spun)
+        right = norms[i + length] if i + length < len(norms) else EOS
+        keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
+        scored = []
+        for c in cands:
+            if not known and c.source == "thesaurus":
+                continue  # the model cannot judge a word it does not know
+            local = c.prior + lm.score(c.original, h1, h2) + _next(lm, right, c.original, h1)
+            if local > keep_local - PRUNE_MARGIN:
+                scored.append((local, c))
+        scored.sort(key=lambda x: -x[0])
+        edges += [_Edge(length, c.original, c) for _, c in scored[:MAX_CANDIDATES]]
+    return edges
+
+
+def _next(lm: ContextModel, right: str, words: tuple[str, ...], h1: str) -> float:
+    prev = words[-2] if len(words) > 1 else h1
+    return lm.logp(right, words[-1], prev)
+
+
+def _local_gain(decoded: list[str], d: int, k: int, spun: tuple[str, ...],
+                lm: ContextModel) -> float:
+    """Context-model gain of ``decoded[d:d+k]`` against the spun words, in the decoded context."""
+    left = decoded[max(0, d - 2) : d]
+    right = decoded[d + k : d + k + 2]
+    h = ([BOS] if d == 0 else []) + left
+    h2 = h[-2] if len(h) > 1 else ""
+    h1 = h[-1] if h else BOS
+    with_orig = lm.score(tuple(decoded[d : d + k]) + tuple(right), h1, h2)
+    with_spun = lm.score(spun + tuple(right), h1, h2)
+    if d + k >= len(decoded):  # sentence end
+        with_orig += lm.logp(EOS, decoded[-1], decoded[-2] if len(decoded) > 1 else h1)
+        with_spun += lm.logp(EOS, spun[-1], spun[-2] if len(spun) > 1 else h1)
+    return with_orig - with_spun

@@ -1,0 +1,45 @@
+"""The reverse thesaurus: for a form a spinner may write, the originals it may stand for.
+
+Built by ``scripts/build_lexicon.py`` from MyThes, WordNet and Moby and shipped as
+``data/lexicon.msgpack.gz``. Each link carries a bit set of the thesauri that know it; links
+known to several thesauri are more likely to be in a spinner's table too.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from . import datafile
+
+FORMAT = "unspin.lexicon"
+VERSION = 1
+SOURCES = {"mythes": 1, "mythes_generic": 2, "wordnet": 4, "moby": 8}
+FILE = "lexicon.msgpack.gz"
+
+
+@cache
+def _table() -> dict[str, str]:
+    _, payload = datafile.read(datafile.packaged(FILE), FORMAT, VERSION)
+    table: dict[str, str] = payload
+    return table
+
+
+@cache
+def originals(spun: str) -> tuple[tuple[str, int], ...]:
+    """The originals ``spun`` may stand for, as (original, source bits), most credible first."""
+    entry = _table().get(spun)
+    if not entry:
+        return ()
+    out = []
+    for item in entry.split("|"):
+        word, _, bits = item.rpartition(":")
+        out.append((word, int(bits)))
+    return tuple(out)
+
+
+def max_words() -> int:
+    return 3
+
+
+def source_names(bits: int) -> list[str]:
+    return [name for name, bit in SOURCES.items() if bits & bit]
