@@ -232,7 +232,8 @@ class Index:
         for seg in self._segments:
             # rebuild each document's feature list from the postings (no re-fingerprinting)
             doc_of = np.asarray(seg.post)
-            per_feat = np.diff(np.asarray(seg.offs, dtype=np.int64))
+            offs = np.asarray(seg.offs, dtype=np.int64)
+            per_feat: npt.NDArray[np.int64] = offs[1:] - offs[:-1]
             feat_of = np.repeat(np.asarray(seg.feats), per_feat)
             order = np.argsort(doc_of, kind="stable")
             bounds = np.zeros(seg.docs + 1, dtype=np.int64)
