@@ -1,0 +1,111 @@
+"""``unspin serve``: run the JSON API and the page on a local port."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..errors import InputError, MissingDependencyError
+from ..server.config import DEFAULT_MAX_BATCH, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+
+NAME = "serve"
+HELP = "serve the JSON API and the checking page (http://127.0.0.1:8080/)"
+DESCRIPTION = (
+    "Serve POST /v1/detect, /v1/restore (and /v1/trace with --index), their /batch forms, "
+    "GET /healthz, /version, /openapi.json, and a page at / for checking one text at a time. "
+    "Listens on 127.0.0.1 unless told otherwise. The API key may also be given in the "
+    "UNSPIN_API_KEY environment variable."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8080, help="port (default: %(default)s; 0 picks one)"
+    )
+    parser.add_argument("--index", metavar="DIR", help="trace index to load; enables /v1/trace")
+    parser.add_argument(
+        "--api-key-env",
+        metavar="VAR",
+        default="UNSPIN_API_KEY",
+        help="environment variable holding the API key required in X-API-Key (default: "
+        "%(default)s; unset or empty: no key)",
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        help="largest request body, in bytes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-batch",
+        type=int,
+        default=DEFAULT_MAX_BATCH,
+        help="most documents in a batch request (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=0,
+        help="library calls running at once (default: one per core)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help="seconds per request, waiting included (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow browser calls from this origin (repeatable; default: none)",
+    )
+    parser.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+    except ImportError:
+        raise MissingDependencyError("unspin serve", "uvicorn", "server") from None
+    from ..server import create_app
+
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"--port must be in 0..65535, got {args.port}")
+    api_key = os.environ.get(args.api_key_env) or None
+    try:
+        app = create_app(
+            index_path=args.index,
+            api_key=api_key,
+            max_bytes=args.max_bytes,
+            max_concurrency=args.concurrency,
+            max_batch=args.max_batch,
+            timeout=args.timeout,
+            cors_origins=tuple(args.cors_origin),
+        )
+    except ValueError as e:
+        raise InputError(str(e)) from None
+    if args.host not in ("127.0.0.1", "localhost", "::1") and api_key is None:
+        print(
+            f"unspin serve: warning: listening on {args.host} without an API key",
+            file=sys.stderr,
+        )
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=5,
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+    print(f"unspin serve: http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
+    server.run()
+    return 0

@@ -1,0 +1,62 @@
+"""``unspin serve``: a JSON API and a local page for checking one text at a time.
+
+    >>> from unspin.server import create_app
+    >>> app = create_app(api_key=None, max_bytes=2 << 20)   # any ASGI server can run it
+    >>> # uvicorn.run(app, host="127.0.0.1", port=8080)
+
+Endpoints: ``POST /v1/detect``, ``/v1/restore``, ``/v1/trace`` (with an index), each with a
+``/batch`` form; ``POST /v1/extract`` (text of an uploaded .txt/.html); ``GET /healthz``,
+``/version``, ``/openapi.json``; the page at ``/``. Needs ``pip install 'unspin[server]'``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import MissingDependencyError
+from .config import (
+    DEFAULT_MAX_BATCH,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_QUEUE,
+    DEFAULT_TIMEOUT,
+    ServerConfig,
+)
+
+if TYPE_CHECKING:
+    from .guard import Guard
+
+__all__ = ["ServerConfig", "create_app"]
+
+
+def create_app(
+    index_path: str | Path | None = None,
+    api_key: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_concurrency: int = 0,
+    max_queue: int = DEFAULT_MAX_QUEUE,
+    max_batch: int = DEFAULT_MAX_BATCH,
+    timeout: float = DEFAULT_TIMEOUT,
+    cors_origins: tuple[str, ...] = (),
+    warm_up: bool = True,
+) -> Guard:
+    """The ASGI app. ``max_concurrency=0`` runs one library call per core at a time."""
+    try:
+        import fastapi  # noqa: F401
+    except ImportError:
+        raise MissingDependencyError("unspin serve", "fastapi", "server") from None
+    from .app import build_app
+
+    config = ServerConfig(
+        index_path=Path(index_path) if index_path is not None else None,
+        api_key=api_key,
+        max_bytes=max_bytes,
+        max_concurrency=max_concurrency,
+        max_queue=max_queue,
+        max_batch=max_batch,
+        timeout=timeout,
+        cors_origins=tuple(cors_origins),
+        warm_up=warm_up,
+    )
+    return build_app(config)

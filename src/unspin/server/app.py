@@ -1,0 +1,329 @@
+"""The ASGI app: a JSON API over detect, restore and trace, and the page.
+
+Every library call runs in the :class:`~.runner.Runner` thread pool (CPU-bound work never blocks
+the event loop), behind the :class:`~.guard.Guard` size limit. Errors are JSON with stable codes
+(see :mod:`.errors`). Nothing in a request names a file: profiles are names, uploads are bytes.
+"""
+
+import contextlib
+import logging
+import secrets
+import threading
+from collections.abc import AsyncIterator, Callable
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.security import APIKeyHeader
+from fastapi.staticfiles import StaticFiles
+from pydantic import Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import UnspinError
+from . import models as m
+from .config import ServerConfig
+from .errors import CODES, ApiError, code_for_status, error_body
+from .extract import extract
+from .guard import Guard
+from .runner import Runner
+
+log = logging.getLogger("unspin.server")
+
+API_KEY_HEADER = "X-API-Key"
+
+
+def _error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    names = {c: [k for k, v in CODES.items() if v == c] for c in codes}
+    return {
+        c: {"model": m.ErrorResponse, "description": "Error; code one of: " + ", ".join(names[c])}
+        for c in codes
+    }
+
+
+def _library_error(e: UnspinError) -> ApiError:
+    return ApiError("invalid_input", str(e))
+
+
+def _library(name: str) -> Callable[..., Any]:
+    import unspin
+
+    fn: Callable[..., Any] = getattr(unspin, name)
+    return fn
+
+
+def _detect(text: str, opts: m.DetectOptions) -> dict[str, Any]:
+    det = _library("detect")(text, profile=opts.profile, threshold=opts.threshold)
+    result: dict[str, Any] = det.to_dict()
+    return result
+
+
+def _restore(text: str, opts: m.RestoreOptions) -> dict[str, Any]:
+    res = _library("restore")(text, profile=opts.profile, min_confidence=opts.min_confidence)
+    result: dict[str, Any] = res.to_dict()
+    return result
+
+
+class _Tracer:
+    """The loaded index, queried from worker threads one at a time."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+        self.lock = threading.Lock()
+
+    def __call__(self, text: str, opts: m.TraceOptions) -> dict[str, Any]:
+        with self.lock:
+            found = self.index.search(text, top=opts.top)
+        return {
+            "candidates": [c.to_dict() for c in found.candidates],
+            "warnings": list(found.warnings),
+        }
+
+
+def _load_index(cfg: ServerConfig) -> _Tracer | None:
+    if cfg.index_path is None:
+        return None
+    from ..trace import Index
+
+    return _Tracer(Index(cfg.index_path))
+
+
+def _static_dir() -> str:
+    return str(resources.files("unspin.server") / "static")
+
+
+def build_app(config: ServerConfig | None = None) -> Guard:
+    """The ASGI app for ``config``; the index (if any) is loaded now, so errors surface here."""
+    cfg = config or ServerConfig()
+    tracer = _load_index(cfg)
+    runner = Runner(cfg.workers, cfg.max_queue, cfg.timeout)
+    from .. import __version__
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if cfg.warm_up:
+            # Load the models now rather than on the first request.
+            try:
+                opts = m.DetectOptions.model_validate({})
+                await runner.run(lambda: _detect("The head of state signed it.", opts))
+            except Exception as e:  # the service still starts; requests will say what is wrong
+                log.warning("warm-up failed: %s", e)
+        try:
+            yield
+        finally:
+            runner.close()
+
+    app = FastAPI(
+        title="unspin",
+        version=__version__,
+        description="Detect, restore and trace automatically spun text, with every fix explained. "
+        'Errors are JSON `{"error": {"code", "message"}}` with stable codes.',
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN: the spec is at /openapi.json
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.runner = runner
+    app.state.config = cfg
+
+    # --- errors -------------------------------------------------------------------------------
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return JSONResponse(
+                error_body("invalid_json", "the request body is not valid JSON"), status_code=400
+            )
+        details = [
+            {
+                "loc": [str(p) for p in e.get("loc", ())],
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+            for e in errors
+        ]
+        first = details[0] if details else {"loc": [], "msg": "invalid request"}
+        where = ".".join(first["loc"][1:] if first["loc"][:1] == ["body"] else first["loc"])
+        msg = f"{where}: {first['msg']}" if where else str(first["msg"])
+        return JSONResponse(error_body("validation_error", msg, details), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = code_for_status(exc.status_code)
+        msg = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        return JSONResponse(error_body(code, msg), status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_req: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return JSONResponse(
+            error_body("internal_error", "an unexpected error occurred; it has been logged"),
+            status_code=500,
+        )
+
+    # --- service ------------------------------------------------------------------------------
+
+    index_html = (resources.files("unspin.server") / "static" / "index.html").read_bytes()
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> HTMLResponse:
+        return HTMLResponse(index_html, headers={"cache-control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
+
+    @app.get("/healthz", response_model=m.Health, tags=["service"])
+    async def healthz() -> m.Health:
+        """Liveness: the process answers."""
+        return m.Health(status="ok")
+
+    @app.get("/version", response_model=m.VersionInfo, tags=["service"])
+    async def version() -> m.VersionInfo:
+        """The library version, whether trace is available, and the limits in force."""
+        return m.VersionInfo(
+            version=__version__,
+            trace=tracer is not None,
+            auth=cfg.api_key is not None,
+            limits=m.Limits(
+                max_bytes=cfg.max_bytes,
+                max_batch=cfg.max_batch,
+                timeout_s=cfg.timeout,
+                max_concurrency=cfg.workers,
+            ),
+        )
+
+    # --- API ----------------------------------------------------------------------------------
+
+    deps = []
+    if cfg.api_key is not None:
+        key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False)
+        expected = cfg.api_key.encode()
+
+        async def check_key(key: str | None = Security(key_header)) -> None:
+            if key is None or not secrets.compare_digest(key.encode(), expected):
+                raise ApiError("unauthorized", f"a valid {API_KEY_HEADER} header is required")
+
+        deps.append(Depends(check_key))
+
+    auth = (401,) if cfg.api_key is not None else ()
+    errs = _error_responses(400, *auth, 413, 422, 500, 503, 504)
+    v1 = APIRouter(prefix="/v1", dependencies=deps, responses=errs)
+
+    async def call(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        try:
+            return await runner.run(fn)
+        except UnspinError as e:
+            raise _library_error(e) from None
+
+    def item(doc_id: str | None, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        try:
+            return {"id": doc_id, "result": fn()}
+        except UnspinError as e:
+            return {"id": doc_id, "error": {"code": "invalid_input", "message": str(e)}}
+
+    class DetectBatchRequest(m.DetectOptions):
+        documents: list[m.Document] = Field(min_length=1, max_length=cfg.max_batch)
+
+    class RestoreBatchRequest(m.RestoreOptions):
+        documents: list[m.Document] = Field(min_length=1, max_length=cfg.max_batch)
+
+    class TraceBatchRequest(m.TraceOptions):
+        documents: list[m.Document] = Field(min_length=1, max_length=cfg.max_batch)
+
+    @v1.post("/detect", response_model=m.DetectResponse, tags=["detect"])
+    async def detect(req: m.DetectRequest) -> dict[str, Any]:
+        """How likely the text is to have been spun, and the passages that look spun."""
+        return await call(lambda: _detect(req.text, req))
+
+    @v1.post("/detect/batch", response_model=m.DetectBatchResponse, tags=["detect"])
+    async def detect_batch(req: DetectBatchRequest) -> dict[str, Any]:
+        """Detect on up to `max_batch` documents; each result carries its document's id."""
+        docs = list(req.documents)
+        return {
+            "results": await runner.run(
+                lambda: [item(d.id, lambda d=d: _detect(d.text, req)) for d in docs]  # type: ignore[misc]
+            )
+        }
+
+    @v1.post("/restore", response_model=m.RestoreResponse, tags=["restore"])
+    async def restore(req: m.RestoreRequest) -> dict[str, Any]:
+        """The restored text and every fix, with its offsets, confidence and evidence."""
+        return await call(lambda: _restore(req.text, req))
+
+    @v1.post("/restore/batch", response_model=m.RestoreBatchResponse, tags=["restore"])
+    async def restore_batch(req: RestoreBatchRequest) -> dict[str, Any]:
+        """Restore up to `max_batch` documents; each result carries its document's id."""
+        docs = list(req.documents)
+        return {
+            "results": await runner.run(
+                lambda: [item(d.id, lambda d=d: _restore(d.text, req)) for d in docs]  # type: ignore[misc]
+            )
+        }
+
+    if tracer is not None:
+        tr = tracer
+
+        @v1.post("/trace", response_model=m.TraceResponse, tags=["trace"])
+        async def trace(req: m.TraceRequest) -> dict[str, Any]:
+            """Candidate sources of the text in the loaded index, with their alignment."""
+            return await call(lambda: tr(req.text, req))
+
+        @v1.post("/trace/batch", response_model=m.TraceBatchResponse, tags=["trace"])
+        async def trace_batch(req: TraceBatchRequest) -> dict[str, Any]:
+            """Trace up to `max_batch` documents; each result carries its document's id."""
+            docs = list(req.documents)
+            return {
+                "results": await runner.run(
+                    lambda: [item(d.id, lambda d=d: tr(d.text, req)) for d in docs]  # type: ignore[misc]
+                )
+            }
+
+    @v1.post(
+        "/extract",
+        response_model=m.Extracted,
+        tags=["files"],
+        responses=_error_responses(415),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "text/plain": {"schema": {"type": "string"}},
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            }
+        },
+    )
+    async def extract_text(
+        request: Request,
+        filename: str = Query("", max_length=255, description="Shown in messages only."),
+    ) -> m.Extracted:
+        """The text of an uploaded .txt or .html file (sent as the raw request body)."""
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype not in ("text/plain", "text/html", "application/xhtml+xml"):
+            raise ApiError(
+                "unsupported_media_type", "send a .txt or .html file as text/plain or text/html"
+            )
+        data = await request.body()
+        try:
+            text, fmt = await runner.run(lambda: extract(data, filename, ctype))
+        except UnspinError as e:
+            raise _library_error(e) from None
+        return m.Extracted(text=text, format="html" if fmt == "html" else "text")
+
+    app.include_router(v1)
+
+    if cfg.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cfg.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["content-type", API_KEY_HEADER.lower()],
+        )
+
+    return Guard(app, cfg.max_bytes)
