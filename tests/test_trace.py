@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 import unspin
 from unspin.errors import DataFileError
 from unspin.trace import (
+    FingerprintParams,
     Index,
     TraceWarning,
     align,
     features,
-    FingerprintParams,
     query_shards,
     substitution_pairs,
 )
