@@ -91,6 +91,8 @@ def _from_tortured(key: str, ch: Channel) -> list[Candidate]:
         orig, papers = t.phrases[key]
         out.append(Candidate(tuple(orig.split()), ch.priors.tortured_phrase, "tortured",
                              f"known tortured phrase ({papers} papers)"))
+    if key in STOPWORDS:
+        return out  # word-level rules on function words are alignment noise
     for orig, n, _papers in t.words.get(key, ()):
         prior = ch.priors.tortured_word + ch.priors.tortured_support * math.log10(n + 1)
         out.append(Candidate(tuple(orig.split()), min(prior, -0.3), "tortured",

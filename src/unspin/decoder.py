@@ -12,11 +12,15 @@ model's gain over keeping the spun words (in the decoded context) and the channe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .channel import Candidate, Channel
 from .lm import BOS, EOS, ContextModel
 from .text import Token
+
+# Extra log10 cost to rewrite a capitalised word inside a sentence (most are names: "Rath",
+# "Bill") and words in capitals (acronyms: "UP", "US"), unless a learned profile says so.
+NAME_PENALTY = 1.5
 
 # A candidate is searched only if a local test (the original in the left and right context of
 # the spun word) does not find it worse than keeping by more than this, in log10.
@@ -62,7 +66,8 @@ def decode(tokens: list[Token], lm: ContextModel, channel: Channel) -> list[Choi
         return []
     norms = [t.norm for t in words]
     n = len(norms)
-    edges = [_edges_at(i, norms, glued, lm, channel) for i in range(n)]
+    caps = [_shape(t.text, k == 0) for k, t in enumerate(words)]
+    edges = [_edges_at(i, norms, glued, caps, lm, channel) for i in range(n)]
 
     # Viterbi over states (h2, h1); each state keeps (score, back pointer).
     Back = tuple[int, tuple[str, str], _Edge] | None
@@ -109,7 +114,7 @@ def decode(tokens: list[Token], lm: ContextModel, channel: Channel) -> list[Choi
     return choices
 
 
-def _edges_at(i: int, norms: list[str], glued: list[bool], lm: ContextModel,
+def _edges_at(i: int, norms: list[str], glued: list[bool], caps: list[int], lm: ContextModel,
               channel: Channel) -> list[_Edge]:
     keep = _Edge(1, (norms[i],), None)
     edges = [keep]
@@ -123,18 +128,29 @@ def _edges_at(i: int, norms: list[str], glued: list[bool], lm: ContextModel,
         if not cands:
             continue
         known = all(lm.known(w) for w in spun)
+        shape = max(caps[i : i + length])  # 0 lower, 1 capitalised in a sentence, 2 acronym
         right = norms[i + length] if i + length < len(norms) else EOS
         keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
         scored = []
         for c in cands:
-            if not known and c.source == "thesaurus":
-                continue  # the model cannot judge a word it does not know
+            if c.source != "profile" and (shape == 2 or (not known and c.source == "thesaurus")):
+                continue  # acronyms, and words the model cannot judge
+            if shape == 1 and c.source != "profile":
+                c = replace(c, prior=c.prior - NAME_PENALTY)
             local = c.prior + lm.score(c.original, h1, h2) + _next(lm, right, c.original, h1)
             if local > keep_local - PRUNE_MARGIN:
                 scored.append((local, c))
         scored.sort(key=lambda x: -x[0])
         edges += [_Edge(length, c.original, c) for _, c in scored[:MAX_CANDIDATES]]
     return edges
+
+
+def _shape(word: str, sentence_initial: bool) -> int:
+    if len(word) > 1 and word.isupper():
+        return 2
+    if word[:1].isupper() and not sentence_initial:
+        return 1
+    return 0
 
 
 def _next(lm: ContextModel, right: str, words: tuple[str, ...], h1: str) -> float:

@@ -49,6 +49,7 @@ class SphinxTrigram:
         self._model = pocketsphinx.NGramModel.readfile(path)
         self._prob = self._model.prob
         self._known: dict[str, bool] = {}
+        self._memo: dict[tuple[str, str, str], float] = {}
 
     def known(self, word: str) -> bool:
         k = self._known.get(word)
@@ -57,6 +58,15 @@ class SphinxTrigram:
         return k
 
     def logp(self, word: str, h1: str, h2: str) -> float:
+        key = (word, h1, h2)
+        v = self._memo.get(key)
+        if v is None:
+            if len(self._memo) > 2_000_000:  # bounded memory on endless input
+                self._memo.clear()
+            v = self._memo[key] = self._logp(word, h1, h2)
+        return v
+
+    def _logp(self, word: str, h1: str, h2: str) -> float:
         if not self.known(word):
             return UNKNOWN_LOGP
         if not h1 or not self.known(h1):

@@ -1,0 +1,61 @@
+"""unspin restore: print the restored text (or JSON, or a coloured diff)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..fixes import Fix, Restoration
+from ._common import read_input
+
+NAME = "restore"
+HELP = "restore the original wording of a spun text"
+DESCRIPTION = (
+    "Restore the most likely original wording of FILE ('-' for stdin). Paragraphs and line "
+    "breaks are kept. Exit status: 0 on success, 2 on bad input."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="text file, or - for standard input")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print {text, fixes, warnings} as JSON")
+    out.add_argument("--diff", action="store_true", help="show an inline diff of every fix")
+    p.add_argument("--profile", metavar="FILE", help="a spinner profile made by 'unspin learn'")
+    p.add_argument("--min-confidence", type=float, default=0.5, metavar="P",
+                   help="drop fixes below this confidence (default 0.5; higher is more precise)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..restorer import restore
+
+    text = read_input(args.file)
+    result = restore(text, profile=args.profile, min_confidence=args.min_confidence)
+    for w in result.warnings:
+        print(f"unspin restore: warning: {w}", file=sys.stderr)
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif args.diff:
+        sys.stdout.write(render_diff(text, result, color=sys.stdout.isatty()))
+    else:
+        sys.stdout.write(result.text)
+    return 0
+
+
+def render_diff(text: str, result: Restoration, color: bool) -> str:
+    """The input with each fix shown inline as [-spun-]{+original+} (coloured on a terminal)."""
+    def show(f: Fix) -> str:
+        if color:
+            return f"\x1b[31;9m{f.spun}\x1b[0m\x1b[32m{f.original}\x1b[0m"
+        return f"[-{f.spun}-]{{+{f.original}+}}"
+
+    out, pos = [], 0
+    for f in sorted(result.fixes, key=lambda f: f.start):
+        out += [text[pos : f.start], show(f)]
+        pos = f.end
+    out.append(text[pos:])
+    body = "".join(out)
+    summary = f"\n-- {len(result.fixes)} fixes\n"
+    return body + ("" if body.endswith("\n") else "\n") + summary

@@ -1,0 +1,87 @@
+"""learn(): a spinner's substitution table, from documents it spun or from aligned pairs.
+
+A content farm spins every article with the same key, so its substitutions repeat across
+documents, while the restorer's mistakes on honest wording do not. Learning from raw spun
+documents is decipherment by agreement: restore every document with all proposals kept,
+count each (spun, original) pair, and keep the pairs that recur and that explain most
+occurrences of their spun form. Learning from aligned (spun, source) pairs, such as those
+``unspin trace`` finds, is direct: every aligned substitution is a rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from .channel import Channel, default_channel
+from .profile import Profile, Rule
+from .restorer import iter_fixes, looks_english
+from .text import tokenize
+
+MIN_COUNT = 2  # a rule must be seen at least this often
+MIN_SHARE = 0.3  # ...and explain at least this share of its spun form's occurrences
+MIN_MEAN_CONFIDENCE = 0.3
+
+
+def learn(documents: Iterable[str], name: str = "profile", *,
+          channel: Channel | None = None) -> Profile:
+    """Learn a profile from documents spun by one spinner."""
+    channel = channel or default_channel()
+    pair_count: Counter[tuple[str, str]] = Counter()
+    pair_conf: defaultdict[tuple[str, str], float] = defaultdict(float)
+    form_count: Counter[str] = Counter()
+    docs = [d for d in documents if d.strip() and looks_english(d)]
+    for doc in docs:
+        for f in iter_fixes(doc, channel):
+            key = (f.spun.lower(), f.original.lower())
+            pair_count[key] += 1
+            pair_conf[key] += f.confidence
+    # How often each spun form occurs at all: a rule must explain most of its occurrences.
+    forms = {k[0] for k in pair_count}
+    for doc in docs:
+        norms = [t.norm for t in tokenize(doc) if t.is_word]
+        for n in (1, 2, 3):
+            for i in range(len(norms) - n + 1):
+                phrase = " ".join(norms[i : i + n])
+                if phrase in forms:
+                    form_count[phrase] += 1
+    n_docs = len(docs)
+    rules = []
+    for (spun, orig), n in pair_count.items():
+        share = n / max(form_count[spun], n)
+        mean_conf = pair_conf[(spun, orig)] / n
+        if n >= MIN_COUNT and share >= MIN_SHARE and mean_conf >= MIN_MEAN_CONFIDENCE:
+            # how sure: the share of occurrences explained, shrunk towards the evidence
+            confidence = (n / (n + 1)) * share * (0.5 + 0.5 * mean_conf)
+            rules.append(Rule(spun, orig, n, round(confidence, 3)))
+    return Profile.from_rules(name, rules, documents=str(n_docs), method="decipherment")
+
+
+def learn_from_pairs(pairs: Iterable[tuple[str, str]], name: str = "profile") -> Profile:
+    """Learn a profile from aligned (spun document, original document) pairs."""
+    count: Counter[tuple[str, str]] = Counter()
+    n_docs = 0
+    for spun, original in pairs:
+        n_docs += 1
+        for s, o in substitution_pairs(spun, original):
+            count[(s, o)] += 1
+    by_form: Counter[str] = Counter()
+    for (s, _), n in count.items():
+        by_form[s] += n
+    rules = [Rule(s, o, n, round((n / (n + 1)) * n / by_form[s], 3))
+             for (s, o), n in count.items()]
+    return Profile.from_rules(name, rules, documents=str(n_docs), method="pairs")
+
+
+def substitution_pairs(spun: str, original: str, max_len: int = 3) -> list[tuple[str, str]]:
+    """Word-level (spun, original) substitutions between a spun text and its source."""
+    a = [t.norm for t in tokenize(spun) if t.is_word]
+    b = [t.norm for t in tokenize(original) if t.is_word]
+    out = []
+    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op != "replace" or i2 - i1 > max_len or j2 - j1 > max_len:
+            continue
+        out.append((" ".join(a[i1:i2]), " ".join(b[j1:j2])))
+    return out
