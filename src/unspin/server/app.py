@@ -218,12 +218,22 @@ def build_app(config: ServerConfig | None = None) -> Guard:
             return await runner.run(fn)
         except UnspinError as e:
             raise _library_error(e) from None
+        except ApiError:
+            raise
+        except Exception as e:  # a bug: log it, answer with a stable code, keep serving
+            log.exception("library call failed", exc_info=e)
+            msg = "an unexpected error occurred; it has been logged"
+            raise ApiError("internal_error", msg) from None
 
     def item(doc_id: str | None, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         try:
             return {"id": doc_id, "result": fn()}
         except UnspinError as e:
             return {"id": doc_id, "error": {"code": "invalid_input", "message": str(e)}}
+        except Exception as e:
+            log.exception("library call failed", exc_info=e)
+            msg = "an unexpected error occurred; it has been logged"
+            return {"id": doc_id, "error": {"code": "internal_error", "message": msg}}
 
     class DetectBatchRequest(m.DetectOptions):
         documents: list[m.Document] = Field(min_length=1, max_length=cfg.max_batch)

@@ -1,19 +1,18 @@
 """Text of an uploaded file: plain text as is, HTML reduced to its readable text.
 
-Uses the project's HTML extractor (``unspin.io``) when it offers one, else a small stdlib
+Uses the project's HTML extractor (:mod:`unspin.io.html`) when installed, else a small stdlib
 parser that drops scripts, styles and markup and keeps paragraph breaks. Works on bytes in
 memory: a request never names a file on the server.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
 from ..cli._common import decode_text
-from ..errors import InputError
+from ..errors import InputError, MissingDependencyError
 
 _SKIP = {"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object"}
 _BLOCK = {
@@ -114,15 +113,16 @@ def html_to_text_stdlib(html: str) -> str:
 
 
 def _project_extractor() -> Callable[[str], str] | None:
-    """``unspin.io``'s HTML-to-text function, if that module offers one."""
+    """The main-text extractor of :mod:`unspin.io` (resiliparse or trafilatura) if installed."""
     try:
-        io = importlib.import_module("unspin.io")
-    except Exception:  # not written yet, or its optional dependency is missing
+        from ..io.html import extractor
+    except ImportError:
         return None
-    for name in ("html_to_text", "extract_text", "extract_main_text"):
-        fn = getattr(io, name, None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
+    for name in ("resiliparse", "trafilatura"):
+        try:
+            return extractor(name)
+        except MissingDependencyError:
+            continue
     return None
 
 
@@ -132,9 +132,9 @@ def html_to_text(html: str) -> tuple[str, str]:
     if fn is not None:
         try:
             text = fn(html)
-            if isinstance(text, str) and text.strip():
+            if text.strip():  # main-content extraction may find nothing on a short page
                 return text, "unspin.io"
-        except Exception:  # fall back rather than fail the upload
+        except Exception:  # an extractor bug must not fail the upload: fall back
             pass
     return html_to_text_stdlib(html), "stdlib"
 
