@@ -1,0 +1,82 @@
+"""unspin scan: run detect/restore/trace over many documents, resumably (see unspin.scan)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..io import ReadOptions
+from ..io.options import EXTRACTORS
+from ..scan import EXIT_RECORD_ERRORS, TASKS, ScanConfig, default_workers, scan
+
+NAME = "scan"
+HELP = "scan JSONL, Parquet, WARC files and folders into a folder of results, resumably"
+DESCRIPTION = (
+    "Run detect (and restore, trace) over every record of the inputs: JSON Lines (plain, .gz, "
+    ".zst), Parquet, WARC (WET records and HTML responses) and folders of .txt/.html files. "
+    "Results go to OUT/parts/ (one record per input record, errors included) with a summary "
+    "in OUT/summary.json. Rerunning the same command resumes an interrupted scan. Exit "
+    f"status: 0 all records done, {EXIT_RECORD_ERRORS} done but some records had errors "
+    "(see errors_by_kind), 2 bad arguments or unusable input."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders to scan")
+    parser.add_argument("--out", "-o", required=True, help="output folder (created or resumed)")
+    parser.add_argument(
+        "--tasks",
+        default="detect",
+        help=f"comma-separated tasks among {','.join(TASKS)} (default: detect)",
+    )
+    parser.add_argument("--index", help="trace index folder (for the trace task)")
+    parser.add_argument("--top", type=int, default=3, help="trace candidates kept (default: 3)")
+    parser.add_argument(
+        "--workers",
+        "-j",
+        type=int,
+        default=default_workers(),
+        help="worker processes (default: the cores available)",
+    )
+    parser.add_argument(
+        "--chunk-size", type=int, default=1000, help="records per shard (default: 1000)"
+    )
+    parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
+    parser.add_argument("--profile", help="spinner profile to use")
+    parser.add_argument("--threshold", type=float, help="detect: score threshold for 'spun'")
+    parser.add_argument("--min-confidence", type=float, default=0.5, help="restore: fix cutoff")
+    parser.add_argument("--id-field", default="id", help="JSONL key / Parquet column of the id")
+    parser.add_argument("--text-field", default="text", help="JSONL key / Parquet column of text")
+    parser.add_argument("--extractor", choices=EXTRACTORS, default="resiliparse")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = ScanConfig(
+        tasks=tuple(t.strip() for t in args.tasks.split(",") if t.strip()),
+        profile=args.profile,
+        threshold=args.threshold,
+        min_confidence=args.min_confidence,
+        index=args.index,
+        top=args.top,
+    )
+    options = ReadOptions(
+        id_field=args.id_field, text_field=args.text_field, extractor=args.extractor
+    )
+    summary = scan(
+        args.inputs,
+        args.out,
+        config=config,
+        workers=args.workers,
+        chunk_size=args.chunk_size,
+        output_format=args.format,
+        read_options=options,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=1))
+    else:
+        print(summary.format())
+    return summary.exit_code
