@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from .errors import InputError
-from .io import Location, ReadOptions, Record, iter_records
+from .io import ReadOptions, Record, iter_records
 from .io.writers import READERS, WRITERS, atomic_write_bytes
 
 __all__ = [
@@ -149,9 +149,8 @@ TASKS: dict[str, Task] = {"detect": _detect, "restore": _restore, "trace": _trac
 
 def warm_up(config: ScanConfig) -> None:
     """Run every task once so that models and indexes are loaded (call before forking)."""
-    if "trace" in config.tasks and config.index:
-        _index(config.index)  # a missing or bad index fails here, once, with its reason
-    process_record(Record("warm-up", _WARM_UP_TEXT, Location("<warm-up>")), config)
+    for name in config.tasks:  # called directly: a bad profile or index fails here, once
+        TASKS[name](_WARM_UP_TEXT, config, {})
     gc.collect()
     gc.freeze()  # keep the loaded objects out of later collections: fewer copy-on-write pages
 
