@@ -39,6 +39,7 @@ MIN_ZIPF_ORIGINAL = 3.0
 MIN_ZIPF_SPUN = 1.5
 MAX_WORDS = 3
 MAX_ORIGINALS = 16
+RARE_FORM_GAP = 1.0  # Zipf units: a rare form is 10 times rarer than its commonest original
 _POS_TAGS = {"noun": ("NNS",), "verb": ("VBD", "VBZ", "VBG", "VBN")}
 
 
@@ -160,15 +161,20 @@ def main() -> None:
     table: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for (syn, orig), bits in pairs.items():
         table[syn].append((orig, bits))
-    payload = {}
+    links: dict[str, str] = {}
+    rare_forms = []
     for syn, origs in sorted(table.items()):
         # spinners rewrite ordinary prose: frequent originals first, then agreement of thesauri
         origs.sort(key=lambda ob: (-(zipf(ob[0]) + 0.5 * bin(ob[1]).count("1")), ob[0]))
-        payload[syn] = "|".join(f"{o}:{b}" for o, b in origs[:MAX_ORIGINALS])
+        links[syn] = "|".join(f"{o}:{b}" for o, b in origs[:MAX_ORIGINALS])
+        # A form much rarer than a common synonym is what thesaurus spinners write.
+        if " " not in syn and max(zipf(o) for o, _ in origs) - zipf(syn) >= RARE_FORM_GAP:
+            rare_forms.append(syn)
+    payload = {"links": links, "rare_forms": rare_forms}
     datafile.write(args.out, FORMAT, VERSION, payload,
                    sources="MyThes en_US v2 (Debian mythes-en-us), WordNet 3.0, Moby thesaurus")
-    n = sum(v.count("|") + 1 for v in payload.values())
-    print(f"wrote {args.out}: {len(payload):,} spun forms, {n:,} links", file=sys.stderr)
+    n = sum(v.count("|") + 1 for v in links.values())
+    print(f"wrote {args.out}: {len(links):,} spun forms, {n:,} links, {len(rare_forms):,} rare forms", file=sys.stderr)
 
 
 if __name__ == "__main__":

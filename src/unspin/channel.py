@@ -51,6 +51,12 @@ class Priors:
     thesaurus: float = -2.6  # plus agreement bonus, minus rank
     thesaurus_agreement: float = 0.3  # per extra thesaurus that knows the link
     thesaurus_rank: float = 0.04
+    # Share of the context model's plain frequency preference that a thesaurus candidate does
+    # not get credit for: a generic model prefers frequent words everywhere, and honest writers
+    # use rarer synonyms on purpose. 1 would judge candidates by fit to context alone (PMI).
+    frequency_discount: float = 0.7
+    # Weight of the document's own evidence (unspin.docstats): does it over-use the spun form?
+    document_weight: float = 0.5
 
 
 Source = Callable[[str, "Channel"], list[Candidate]]

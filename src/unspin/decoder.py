@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .channel import Candidate, Channel
+from .docstats import DocStats
 from .lm import BOS, EOS, ContextModel
 from .text import Token
 
@@ -60,14 +61,15 @@ def word_units(tokens: list[Token]) -> tuple[list[Token], list[bool]]:
     return words, glued
 
 
-def decode(tokens: list[Token], lm: ContextModel, channel: Channel) -> list[Choice]:
+def decode(tokens: list[Token], lm: ContextModel, channel: Channel,
+           doc: DocStats | None = None) -> list[Choice]:
     words, glued = word_units(tokens)
     if not words:
         return []
     norms = [t.norm for t in words]
     n = len(norms)
     caps = [_shape(t.text, k == 0) for k, t in enumerate(words)]
-    edges = [_edges_at(i, norms, glued, caps, lm, channel) for i in range(n)]
+    edges = [_edges_at(i, norms, glued, caps, lm, channel, doc) for i in range(n)]
 
     # Viterbi over states (h2, h1); each state keeps (score, back pointer).
     Back = tuple[int, tuple[str, str], _Edge] | None
@@ -115,7 +117,7 @@ def decode(tokens: list[Token], lm: ContextModel, channel: Channel) -> list[Choi
 
 
 def _edges_at(i: int, norms: list[str], glued: list[bool], caps: list[int], lm: ContextModel,
-              channel: Channel) -> list[_Edge]:
+              channel: Channel, doc: DocStats | None) -> list[_Edge]:
     keep = _Edge(1, (norms[i],), None)
     edges = [keep]
     h1 = norms[i - 1] if i > 0 else BOS
@@ -137,6 +139,15 @@ def _edges_at(i: int, norms: list[str], glued: list[bool], caps: list[int], lm: 
                 continue  # acronyms, and words the model cannot judge
             if shape == 1 and c.source != "profile":
                 c = replace(c, prior=c.prior - NAME_PENALTY)
+            if c.source == "thesaurus":
+                freq_gain = lm.score(c.original, "", "") - lm.score(spun, "", "")
+                if freq_gain > 0:
+                    discount = channel.priors.frequency_discount * freq_gain
+                    c = replace(c, prior=round(c.prior - discount, 3))
+            if doc is not None and c.source != "profile":
+                llr = doc.llr(" ".join(spun), " ".join(c.original))
+                weight = channel.priors.document_weight
+                c = replace(c, prior=round(c.prior + weight * max(-3.0, min(2.0, llr)), 3))
             local = c.prior + lm.score(c.original, h1, h2) + _next(lm, right, c.original, h1)
             if local > keep_local - PRUNE_MARGIN:
                 scored.append((local, c))

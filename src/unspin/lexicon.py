@@ -8,20 +8,36 @@ known to several thesauri are more likely to be in a spinner's table too.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from . import datafile
 
 FORMAT = "unspin.lexicon"
-VERSION = 1
+VERSION = 2
 SOURCES = {"mythes": 1, "mythes_generic": 2, "wordnet": 4, "moby": 8}
 FILE = "lexicon.msgpack.gz"
 
 
 @cache
-def _table() -> dict[str, str]:
+def _payload() -> dict[str, Any]:
     _, payload = datafile.read(datafile.packaged(FILE), FORMAT, VERSION)
-    table: dict[str, str] = payload
+    p: dict[str, Any] = payload
+    return p
+
+
+def _table() -> dict[str, str]:
+    table: dict[str, str] = _payload()["links"]
     return table
+
+
+@cache
+def _rare_forms() -> frozenset[str]:
+    return frozenset(_payload()["rare_forms"])
+
+
+def is_spinner_form(word: str) -> bool:
+    """A word much rarer than one of its common synonyms: what thesaurus spinners write."""
+    return word in _rare_forms()
 
 
 @cache

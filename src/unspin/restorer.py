@@ -14,14 +14,16 @@ from pathlib import Path
 from . import calibration
 from .channel import Channel, default_channel
 from .decoder import decode, word_units
+from .docstats import DocStats
 from .fixes import Evidence, Fix, Restoration, apply_fixes
 from .lm import get_model
 from .profile import Profile
-from .text import match_case, paragraphs, sentences, tokenize
+from .text import Token, match_case, paragraphs, sentences, tokenize
 
 # Below this share of words known to the context model, the text is not treated as English.
 MIN_ENGLISH_SHARE = 0.6
 MIN_WORDS_FOR_LANGUAGE_CHECK = 8
+BLOCK_TOKENS = 50_000
 
 
 def channel_for(profile: Profile | str | Path | None) -> Channel:
@@ -58,17 +60,34 @@ def restore(
 def iter_fixes(text: str, channel: Channel) -> Iterator[Fix]:
     """All fixes the decoder proposes, with their confidence, in text order."""
     lm = get_model()
-    for offset, para in paragraphs(text):
-        for sent in sentences(tokenize(para, offset)):
+    for block in _blocks(text):
+        doc = DocStats([t for _, toks in block for t in toks], lm)
+        sents = [s for _, toks in block for s in sentences(toks)]
+        for sent in sents:
             words, _ = word_units(sent)
-            for ch in decode(sent, lm, channel):
+            for ch in decode(sent, lm, channel, doc):
                 start, end = words[ch.first].start, words[ch.last - 1].end
                 spun = text[start:end]
-                original = " ".join(ch.candidate.original)
-                original = match_case(original, spun)
+                original = match_case(" ".join(ch.candidate.original), spun)
                 evidence = Evidence(ch.candidate.source, round(ch.lm_gain, 3),
                                     round(ch.candidate.prior, 3), ch.candidate.note)
                 yield Fix(start, end, spun, original, calibration.confidence(evidence), evidence)
+
+
+def _blocks(text: str) -> Iterator[list[tuple[int, list[Token]]]]:
+    """Paragraphs grouped into blocks of about BLOCK_WORDS words: the unit of document
+    evidence, and what bounds memory on very large inputs."""
+    block: list[tuple[int, list[Token]]] = []
+    size = 0
+    for offset, para in paragraphs(text):
+        toks = tokenize(para, offset)
+        block.append((offset, toks))
+        size += len(toks)
+        if size >= BLOCK_TOKENS:
+            yield block
+            block, size = [], 0
+    if block:
+        yield block
 
 
 def looks_english(text: str) -> bool:

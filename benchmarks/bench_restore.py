@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Restore benchmark: synthetic spins of held-apart clean text, honest-text damage, and cost.
+
+For each emulator profile, eval-split documents are spun (rate 0.3, one farm key per
+profile) and restored. "fixed" is the share of the spinner's substitutions restored exactly
+(same span, same original, case aside); "damage" is the share of words the spinner did not
+touch that the restorer changed. Three ways: with no profile; with a profile learned by
+``unspin.learn`` from *other* documents spun with the same key; and on the ``heldout`` profile
+that nothing was tuned on. The naive noisy channel (reverse thesaurus + trigram, flat prior,
+the approach measured in the issue) runs on the same data as the baseline.
+
+    python benchmarks/bench_restore.py [--docs 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from benchmarks._report import table, write_section  # noqa: E402
+from benchmarks.splits import EVAL_PROFILES, clean_docs  # noqa: E402
+
+RATE = 0.3
+FARM_SEED = 7
+
+
+def score(spun_result, restoration) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    """(substitutions, fixed, untouched words, damaged words)."""
+    subs = {(s.start, s.end): s.original.lower() for s in spun_result.substitutions}
+    fixed = sum(1 for f in restoration.fixes if subs.get((f.start, f.end)) == f.original.lower())
+    spans = sorted(subs)
+    def inside(f) -> bool:  # type: ignore[no-untyped-def]
+        return any(s < f.end and f.start < e for s, e in spans)
+    damaged = sum(len(f.spun.split()) for f in restoration.fixes if not inside(f))
+    touched = sum(len(spun_result.text[s:e].split()) for s, e in spans)
+    untouched = len(spun_result.text.split()) - touched
+    return len(subs), fixed, untouched, damaged
+
+
+def run_set(docs, profile_name, restore_kw) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
+    import unspin
+
+    tot = [0, 0, 0, 0]
+    for _id, _kind, text in docs:
+        sp = unspin.spin(text, profile=profile_name, rate=RATE, seed=FARM_SEED)
+        r = unspin.restore(sp.text, **restore_kw)
+        for i, v in enumerate(score(sp, r)):
+            tot[i] += v
+    return tot[1] / max(tot[0], 1), tot[3] / max(tot[2], 1), tot[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--docs", type=int, default=40, help="eval documents per profile")
+    args = ap.parse_args()
+
+    import unspin
+    from unspin.channel import Channel, Priors
+
+    docs = list(clean_docs("eval", 2 * args.docs))
+    test_docs, learn_docs = docs[: args.docs], docs[args.docs :]
+    naive = Channel(priors=Priors(thesaurus=-0.5, thesaurus_agreement=0.0, thesaurus_rank=0.0,
+                                  frequency_discount=0.0), sources=("thesaurus",))
+    rows = []
+    for prof in EVAL_PROFILES:
+        fixed, damage, n = run_set(test_docs, prof, {})
+        spun_learn = [unspin.spin(t, profile=prof, rate=RATE, seed=FARM_SEED).text
+                      for _, _, t in learn_docs]
+        learned = unspin.learn(spun_learn, name=f"learned-{prof}")
+        lf, ld, _ = run_set(test_docs, prof, {"profile": learned})
+        import unspin.restorer as R
+        saved = R.default_channel
+        R.default_channel = lambda: naive  # type: ignore[assignment]
+        try:
+            nf, nd, _ = run_set(test_docs, prof, {})
+        finally:
+            R.default_channel = saved  # type: ignore[assignment]
+        tag = " (held out)" if prof == "heldout" else ""
+        rows.append([prof + tag, n, f"{fixed:.1%}", f"{damage:.2%}", f"{lf:.1%}", f"{ld:.2%}",
+                     len(learned), f"{nf:.1%}", f"{nd:.2%}"])
+        print(rows[-1], file=sys.stderr)
+
+    # Damage on honest text of several kinds.
+    from benchmarks.corpus import documents
+    honest_rows = []
+    for kind in ("news", "prose", "technical", "legal", "nonnative"):
+        try:
+            texts = [d.text for d in documents(kind, 30)]
+        except Exception as e:  # a kind whose corpus is not installed
+            honest_rows.append([kind, 0, f"not measured: {e}"[:80]])
+            continue
+        words = changed = 0
+        for t in texts:
+            r = unspin.restore(t)
+            words += len(t.split())
+            changed += sum(len(f.spun.split()) for f in r.fixes)
+        honest_rows.append([kind, words, f"{changed / max(words, 1):.2%}"])
+
+    # Cost: one core, warm; peak memory; time to first output of the CLI, cold.
+    big = " ".join(t for _, _, t in test_docs)
+    sp = unspin.spin(big, profile="filler", rate=RATE, seed=FARM_SEED).text
+    t0 = time.perf_counter()
+    unspin.restore(sp)
+    dt = time.perf_counter() - t0
+    wps = len(sp.split()) / dt
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    subprocess.run(["unspin", "restore", str(ROOT / "examples/spun-news.txt")], check=True,
+                   capture_output=True)
+    first = time.perf_counter() - t0
+
+    body = (
+        f"{args.docs} eval-split documents per profile (news and prose kinds; see "
+        f"benchmarks/CORPORA.md), spin rate {RATE}, one farm key (seed {FARM_SEED}) per profile; "
+        f"learned profiles from {len(learn_docs)} other documents with the same key. "
+        "fixed = substitutions restored exactly; damage = untouched words changed.\n\n"
+        + table(["profile", "substitutions", "fixed", "damage", "fixed (learned profile)",
+                 "damage (learned)", "rules learned", "fixed (naive baseline)",
+                 "damage (naive)"], rows)
+        + "\n\nHonest text (unspun), share of words changed:\n\n"
+        + table(["kind", "words", "changed"], honest_rows)
+        + f"\n\nCost: {wps:,.0f} words/s on one core (warm, {len(sp.split()):,} words); "
+        f"peak memory {peak_mb:.0f} MB (whole benchmark process); "
+        f"`unspin restore` on a short text, cold start to exit: {first:.2f} s.\n\n"
+        "Targets: >= 90% fixed with <= 0.5% damage on the DEVELOPERS.md families; "
+        ">= 10,000 words/s per core; < 500 MB; < 1 s to first output."
+    )
+    write_section("restore", "Restore: synthetic spins, honest text, cost",
+                  f"python benchmarks/bench_restore.py --docs {args.docs}", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Fit the detector (``src/unspin/data/detector.json``) and the fix calibration
+(``src/unspin/data/calibration.json``) on the *tune* split only.
+
+Positives are tune-split documents spun by the tuning profiles (filler, thesaurus,
+papermill; never the held-out profile) at several rates; negatives are the same documents
+unspun. Texts are cut to several lengths (50, 100, 200 words and whole) so that the model
+sees short texts too. Both models are logistic regressions over standardised features,
+fitted by Newton's method with a small L2 penalty; the feature list is in
+``unspin.detector.FEATURES`` and ``CHEAP_FEATURES``.
+
+The calibration of fix confidence is fitted on the same spins: a proposed fix is correct
+when it restores a substitution the spinner made, wrong otherwise.
+
+    python scripts/train_detector.py [--docs 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from benchmarks.splits import TUNING_PROFILES, clean_docs, window  # noqa: E402
+
+LENGTHS = (50, 100, 200, 0)  # 0: the whole document
+RATES = (0.15, 0.3, 0.5)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
+        grad = z.T @ (p - y) + l2 * np.r_[w[:-1], 0]
+        hess = (z * (p * (1 - p))[:, None]).T @ z + l2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1]), mean, scale
+
+
+def model_json(names: tuple[str, ...], w: np.ndarray, b: float, mean: np.ndarray,
+               scale: np.ndarray, threshold: float) -> dict[str, object]:
+    return {
+        "weights": {k: float(v) for k, v in zip(names, w, strict=True)},
+        "bias": b,
+        "mean": {k: float(v) for k, v in zip(names, mean, strict=True)},
+        "scale": {k: float(v) for k, v in zip(names, scale, strict=True)},
+        "threshold": threshold,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--docs", type=int, default=120, help="tune-split documents to use")
+    args = ap.parse_args()
+
+    import unspin
+    from unspin import detector
+    from unspin.restorer import default_channel, iter_fixes
+
+    rng = random.Random(0)
+    rows, cheap_rows, labels = [], [], []
+    cal_x: list[list[float]] = []
+    cal_y: list[int] = []
+    sources = ["idiom", "tortured", "thesaurus", "profile"]
+    docs = list(clean_docs("tune", args.docs))
+    print(f"{len(docs)} tune documents", file=sys.stderr)
+    for k, (doc_id, _kind, text) in enumerate(docs):
+        length = LENGTHS[k % len(LENGTHS)]
+        clean = window(text, length, k) if length else text
+        profile = TUNING_PROFILES[k % len(TUNING_PROFILES)]
+        rate = rng.choice(RATES)
+        spun = unspin.spin(clean, profile=profile, rate=rate, seed=k)
+        truth = {(s.start, s.end): s.original.lower() for s in spun.substitutions}
+        for txt, label in ((clean, 0), (spun.text, 1)):
+            fixes = list(iter_fixes(txt, default_channel()))
+            rows.append([detector.features(txt, fixes)[f] for f in detector.FEATURES])
+            cheap_rows.append([detector.cheap_features(txt)[f] for f in detector.CHEAP_FEATURES])
+            labels.append(label)
+            for f in fixes:
+                ok = label == 1 and truth.get((f.start, f.end)) == f.original.lower()
+                margin = f.evidence.lm_gain + f.evidence.channel
+                cal_x.append([margin] + [float(f.evidence.source == s) for s in sources])
+                cal_y.append(int(ok))
+        if k % 20 == 0:
+            print(f"  {k}/{len(docs)}", file=sys.stderr)
+
+    y = np.array(labels, dtype=float)
+    out = {"version": 1, "trained_on": f"{len(docs)} tune-split documents, profiles "
+                                         f"{', '.join(TUNING_PROFILES)}, rates {RATES}"}
+    w, b, mean, scale = fit_logistic(np.array(rows), y)
+    out["full"] = model_json(detector.FEATURES, w, b, mean, scale, 0.5)
+    w, b, mean, scale = fit_logistic(np.array(cheap_rows), y)
+    out["cheap"] = model_json(detector.CHEAP_FEATURES, w, b, mean, scale, 0.5)
+    (ROOT / "src/unspin/data/detector.json").write_text(json.dumps(out, indent=1) + "\n")
+
+    # Fix calibration: confidence = sigmoid(a * margin + b + bias[source]).
+    cx, cy = np.array(cal_x), np.array(cal_y, dtype=float)
+    cw, cb, cmean, cscale = fit_logistic(cx, cy, l2=1e-1)
+    a = float(cw[0] / cscale[0])
+    offset = cb - float(sum(cw[i] * cmean[i] / cscale[i] for i in range(len(cw))))
+    bias = {s: float(cw[i + 1] / cscale[i + 1]) for i, s in enumerate(sources)}
+    cal = {"version": 1, "a": a, "b": offset, "source_bias": bias,
+           "trained_on": f"{len(cy)} proposed fixes, {int(cy.sum())} correct"}
+    (ROOT / "src/unspin/data/calibration.json").write_text(json.dumps(cal, indent=1) + "\n")
+    print(json.dumps(cal, indent=1), file=sys.stderr)
+    print(f"detector: {int(y.sum())} spun, {int(len(y) - y.sum())} clean texts", file=sys.stderr)
+    _ = math
+
+
+if __name__ == "__main__":
+    main()
