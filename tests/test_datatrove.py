@@ -35,7 +35,8 @@ def read_jsonl_gz(folder: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def test_spin_filter_in_the_local_executor(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["check", "detect"])
+def test_spin_filter_in_the_local_executor(tmp_path: Path, mode: str) -> None:
     src = tmp_path / "in"
     src.mkdir()
     docs = [{"id": f"d{i}", "text": (SPUN if i % 2 else HONEST).format(i=i)} for i in range(30)]
@@ -46,7 +47,7 @@ def test_spin_filter_in_the_local_executor(tmp_path: Path) -> None:
     executor = LocalPipelineExecutor(
         pipeline=[
             JsonlReader(str(src)),
-            SpinFilter(exclusion_writer=JsonlWriter(str(tmp_path / "spun"))),
+            SpinFilter(exclusion_writer=JsonlWriter(str(tmp_path / "spun")), mode=mode),
             JsonlWriter(str(tmp_path / "kept")),
         ],
         tasks=2,
@@ -58,7 +59,8 @@ def test_spin_filter_in_the_local_executor(tmp_path: Path) -> None:
     dropped = read_jsonl_gz(tmp_path / "spun")
     assert sorted(d["id"] for d in kept + dropped) == sorted(d["id"] for d in docs)
     for d in kept + dropped:
-        assert 0.0 <= d["metadata"]["spin_score"] <= 1.0
+        if mode == "detect":
+            assert 0.0 <= d["metadata"]["spin_score"] <= 1.0
         assert d["metadata"]["spin_label"] in ("spun", "clean", "uncertain")
     assert all(d["metadata"]["spin_label"] != "spun" for d in kept)
     assert all(d["metadata"]["filter_reason"] == "spun" for d in dropped)

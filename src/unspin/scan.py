@@ -119,6 +119,17 @@ def _detect(text: str, cfg: ScanConfig, out: dict[str, Any]) -> None:
     out["reasons"] = d.get("reasons", [])
 
 
+def _check(text: str, cfg: ScanConfig, out: dict[str, Any]) -> None:
+    """The cheap crawl-filter path: a spun/clean verdict from dictionary features only."""
+    import unspin
+
+    is_spun = cast(Callable[[str], bool], unspin.is_spun)
+    spun = is_spun(text)
+    if "label" not in out:  # a full detection, if also asked for, has the last word
+        out["label"] = "spun" if spun else "clean"
+    out["check"] = spun
+
+
 def _restore(text: str, cfg: ScanConfig, out: dict[str, Any]) -> None:
     from .restorer import restore
 
@@ -144,7 +155,12 @@ def _trace(text: str, cfg: ScanConfig, out: dict[str, Any]) -> None:
     out["trace"] = [{"id": c.id, "score": round(float(c.score), 4)} for c in candidates]
 
 
-TASKS: dict[str, Task] = {"detect": _detect, "restore": _restore, "trace": _trace}
+TASKS: dict[str, Task] = {
+    "check": _check,
+    "detect": _detect,
+    "restore": _restore,
+    "trace": _trace,
+}
 
 
 def warm_up(config: ScanConfig) -> None:

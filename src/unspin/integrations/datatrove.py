@@ -10,8 +10,10 @@
     ...     JsonlWriter("kept/"),
     ... ], tasks=4).run()
 
-Every document gets ``spin_score`` and ``spin_label`` (and ``spin_profile`` when a spinner
-profile is recognised) in ``doc.metadata``; documents whose label is in ``drop_labels`` are
+With ``mode="check"`` (the default, the cheap crawl-filter path of :func:`unspin.is_spun`)
+every document gets ``spin_label`` in ``doc.metadata``; with ``mode="detect"`` (the full,
+slower detection) it also gets ``spin_score`` (and ``spin_profile`` when a spinner profile is
+recognised); documents whose label is in ``drop_labels`` are
 dropped with the reason ``"spun"`` (datatrove counts it as ``dropped_spun`` and writes it to
 ``metadata["filter_reason"]`` of excluded documents). A document that cannot be processed is
 kept, with ``spin_error`` in its metadata, and counted as ``spin_error``. The decision comes
@@ -23,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import MissingDependencyError
+from ..errors import InputError, MissingDependencyError
 from ..io.record import Location, Record
 from ..scan import ScanConfig, process_record, warm_up
 
@@ -44,12 +46,15 @@ class SpinFilter(BaseFilter):  # type: ignore[misc]  # datatrove ships no type h
         self,
         exclusion_writer: Any = None,
         *,
+        mode: str = "check",
         threshold: float | None = None,
         profile: str | None = None,
         drop_labels: Sequence[str] = ("spun",),
     ) -> None:
         super().__init__(exclusion_writer)
-        self.config = ScanConfig(tasks=("detect",), threshold=threshold, profile=profile)
+        if mode not in ("check", "detect"):
+            raise InputError(f"SpinFilter mode must be 'check' or 'detect', not {mode!r}")
+        self.config = ScanConfig(tasks=(mode,), threshold=threshold, profile=profile)
         self.drop_labels = tuple(drop_labels)
         self._warm = False
 
@@ -63,7 +68,8 @@ class SpinFilter(BaseFilter):  # type: ignore[misc]  # datatrove ships no type h
             doc.metadata["spin_error"] = out["error"]
             self.stat_update("spin_error")
             return True
-        doc.metadata["spin_score"] = out["score"]
+        if out.get("score") is not None:
+            doc.metadata["spin_score"] = out["score"]
         doc.metadata["spin_label"] = out["label"]
         if out.get("profile"):
             doc.metadata["spin_profile"] = out["profile"]

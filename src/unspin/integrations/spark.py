@@ -33,6 +33,7 @@ OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "string"),
     ("score", "double"),
     ("label", "string"),
+    ("check", "boolean"),
     ("profile", "string"),
     ("spans", "string"),
     ("reasons", "string"),

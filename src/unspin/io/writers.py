@@ -60,6 +60,7 @@ def write_parquet(path: Path, rows: Sequence[dict[str, Any]]) -> None:
         ("url", pa.string()),
         ("score", pa.float64()),
         ("label", pa.string()),
+        ("check", pa.bool_()),
         ("profile", pa.string()),
         ("spans", pa.string()),
         ("reasons", pa.string()),
