@@ -154,7 +154,7 @@ def test_batch_keeps_order_and_ids(client: httpx.Client) -> None:
     d = client.post("/v1/detect/batch", json={"documents": docs}).json()["results"]
     assert [x["id"] for x in d] == [doc["id"] for doc in docs]
     for x, t in zip(d, texts, strict=True):
-        assert x["result"]["score"] == pytest.approx(unspin.detect(t).score)
+        assert x["result"]["score"] == unspin.detect(t).to_dict()["score"]
 
 
 def test_batch_size_is_limited(base: str) -> None:
@@ -218,10 +218,48 @@ def test_malformed_requests_get_stable_codes(client: httpx.Client) -> None:
     assert_error(client.get("/v1/trace"), 404, "not_found")
 
 
-def test_profile_is_a_name_never_a_path(client: httpx.Client) -> None:
-    for bad in ("../../etc/passwd", "/etc/passwd", "a/b", "..", "C:\\x", "x.msgpack.gz"):
+def make_profile(path: Path, name: str) -> Path:
+    from unspin.profile import Profile, Rule
+
+    Profile.from_rules(name, [Rule("invoice", "bill", 5, 0.9)]).save(path)
+    return path
+
+
+def test_profile_is_a_name_never_a_path(
+    client: httpx.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for bad in ("../../etc/passwd", "/etc/passwd", "a/b", "C:\\x", " x", ""):
         r = client.post("/v1/restore", json={"text": "a", "profile": bad})
         assert_error(r, 422, "validation_error")
+    # a real profile file in the server's working directory is still out of reach
+    monkeypatch.chdir(tmp_path)
+    make_profile(tmp_path / "local.tsv", "local")
+    assert unspin.restore("x", profile="local.tsv") is not None  # the library would read it
+    r = client.post("/v1/restore", json={"text": SPUN, "profile": "local.tsv"})
+    body = assert_error(r, 422, "invalid_input")
+    assert "unknown profile" in body["error"]["message"]
+
+
+def test_profiles_loaded_at_start_can_be_named(tmp_path: Path) -> None:
+    prof = make_profile(tmp_path / "house.tsv", "house")
+    with serve_in_thread(create_app(profiles=(prof,), warm_up=False)) as url:
+        assert httpx.get(url + "/version").json()["profiles"] == ["house"]
+        r = httpx.post(url + "/v1/restore", json={"text": SPUN, "profile": "house"}, timeout=60)
+        assert r.status_code == 200, r.text
+        assert r.json()["text"] == unspin.restore(SPUN, profile=prof).text
+        r = httpx.post(url + "/v1/detect", json={"text": SPUN, "profile": "house"}, timeout=60)
+        assert r.status_code == 200, r.text
+        r = httpx.post(url + "/v1/detect", json={"text": SPUN, "profile": "other"}, timeout=60)
+        assert_error(r, 422, "invalid_input")
+
+
+def test_bad_profile_fails_when_the_app_is_built(tmp_path: Path) -> None:
+    from unspin.errors import DataFileError
+
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("not a profile\n")
+    with pytest.raises(DataFileError):
+        create_app(profiles=(bad,))
 
 
 def test_static_files_do_not_escape_their_folder(client: httpx.Client) -> None:

@@ -28,6 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--index", metavar="DIR", help="trace index to load; enables /v1/trace")
     parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="spinner profile that requests may name (repeatable; loaded at start)",
+    )
+    parser.add_argument(
         "--api-key-env",
         metavar="VAR",
         default="UNSPIN_API_KEY",
@@ -84,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         app = create_app(
             index_path=args.index,
             api_key=api_key,
+            profiles=tuple(args.profile),
             max_bytes=args.max_bytes,
             max_concurrency=args.concurrency,
             max_batch=args.max_batch,

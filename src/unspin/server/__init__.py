@@ -33,6 +33,7 @@ def create_app(
     index_path: str | Path | None = None,
     api_key: str | None = None,
     *,
+    profiles: tuple[str | Path, ...] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_concurrency: int = 0,
     max_queue: int = DEFAULT_MAX_QUEUE,
@@ -41,7 +42,8 @@ def create_app(
     cors_origins: tuple[str, ...] = (),
     warm_up: bool = True,
 ) -> Guard:
-    """The ASGI app. ``max_concurrency=0`` runs one library call per core at a time."""
+    """The ASGI app. Profiles and the index are loaded now (errors surface here); requests
+    name a loaded profile, never a path. ``max_concurrency=0``: one library call per core."""
     try:
         import fastapi  # noqa: F401
     except ImportError:
@@ -51,6 +53,7 @@ def create_app(
     config = ServerConfig(
         index_path=Path(index_path) if index_path is not None else None,
         api_key=api_key,
+        profiles=tuple(Path(p) for p in profiles),
         max_bytes=max_bytes,
         max_concurrency=max_concurrency,
         max_queue=max_queue,

@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import UnspinError
+from ..errors import DataFileError, UnspinError
 from . import models as m
 from .config import ServerConfig
 from .errors import CODES, ApiError, code_for_status, error_body
@@ -53,16 +53,35 @@ def _library(name: str) -> Callable[..., Any]:
     return fn
 
 
-def _detect(text: str, opts: m.DetectOptions) -> dict[str, Any]:
-    det = _library("detect")(text, profile=opts.profile, threshold=opts.threshold)
+def _detect(text: str, opts: m.DetectOptions, profile: Any = None) -> dict[str, Any]:
+    det = _library("detect")(text, profile=profile, threshold=opts.threshold)
     result: dict[str, Any] = det.to_dict()
     return result
 
 
-def _restore(text: str, opts: m.RestoreOptions) -> dict[str, Any]:
-    res = _library("restore")(text, profile=opts.profile, min_confidence=opts.min_confidence)
+def _restore(text: str, opts: m.RestoreOptions, profile: Any = None) -> dict[str, Any]:
+    res = _library("restore")(text, profile=profile, min_confidence=opts.min_confidence)
     result: dict[str, Any] = res.to_dict()
     return result
+
+
+def _load_profiles(cfg: ServerConfig) -> dict[str, Any]:
+    """Profiles by name, loaded once; a request can only pick one of these."""
+    if not cfg.profiles:
+        return {}
+    import re
+
+    from ..profile import Profile
+
+    out: dict[str, Any] = {}
+    for path in cfg.profiles:
+        prof = Profile.load(path)
+        if not re.fullmatch(m.PROFILE_PATTERN, prof.name):
+            raise DataFileError(f"{path}: profile name {prof.name!r} cannot be used in requests")
+        if prof.name in out:
+            raise DataFileError(f"{path}: a second profile named {prof.name!r}")
+        out[prof.name] = prof
+    return out
 
 
 class _Tracer:
@@ -97,6 +116,16 @@ def build_app(config: ServerConfig | None = None) -> Guard:
     """The ASGI app for ``config``; the index (if any) is loaded now, so errors surface here."""
     cfg = config or ServerConfig()
     tracer = _load_index(cfg)
+    profiles = _load_profiles(cfg)
+
+    def profile_of(name: str | None) -> Any:
+        if name is None:
+            return None
+        if name not in profiles:
+            known = ", ".join(sorted(profiles)) or "none"
+            raise ApiError("invalid_input", f"unknown profile {name!r} (this server has: {known})")
+        return profiles[name]
+
     runner = Runner(cfg.workers, cfg.max_queue, cfg.timeout)
     from .. import __version__
 
@@ -105,8 +134,11 @@ def build_app(config: ServerConfig | None = None) -> Guard:
         if cfg.warm_up:
             # Load the models now rather than on the first request.
             try:
-                opts = m.DetectOptions.model_validate({})
-                await runner.run(lambda: _detect("The head of state signed it.", opts))
+                text = "The head of state signed the invoice."
+                d_opts = m.DetectOptions.model_validate({})
+                r_opts = m.RestoreOptions.model_validate({})
+                await runner.run(lambda: _restore(text, r_opts))
+                await runner.run(lambda: _detect(text, d_opts))
             except Exception as e:  # the service still starts; requests will say what is wrong
                 log.warning("warm-up failed: %s", e)
         try:
@@ -186,6 +218,7 @@ def build_app(config: ServerConfig | None = None) -> Guard:
         """The library version, whether trace is available, and the limits in force."""
         return m.VersionInfo(
             version=__version__,
+            profiles=sorted(profiles),
             trace=tracer is not None,
             auth=cfg.api_key is not None,
             limits=m.Limits(
@@ -216,6 +249,10 @@ def build_app(config: ServerConfig | None = None) -> Guard:
     async def call(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         try:
             return await runner.run(fn)
+        except DataFileError as e:  # the server's own data: log the details, show no paths
+            log.error("data file problem: %s", e)
+            msg = "the server cannot read one of its data files; see the server log"
+            raise ApiError("internal_error", msg) from None
         except UnspinError as e:
             raise _library_error(e) from None
         except ApiError:
@@ -228,6 +265,10 @@ def build_app(config: ServerConfig | None = None) -> Guard:
     def item(doc_id: str | None, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         try:
             return {"id": doc_id, "result": fn()}
+        except DataFileError as e:
+            log.error("data file problem: %s", e)
+            msg = "the server cannot read one of its data files; see the server log"
+            return {"id": doc_id, "error": {"code": "internal_error", "message": msg}}
         except UnspinError as e:
             return {"id": doc_id, "error": {"code": "invalid_input", "message": str(e)}}
         except Exception as e:
@@ -247,30 +288,32 @@ def build_app(config: ServerConfig | None = None) -> Guard:
     @v1.post("/detect", response_model=m.DetectResponse, tags=["detect"])
     async def detect(req: m.DetectRequest) -> dict[str, Any]:
         """How likely the text is to have been spun, and the passages that look spun."""
-        return await call(lambda: _detect(req.text, req))
+        prof = profile_of(req.profile)
+        return await call(lambda: _detect(req.text, req, prof))
 
     @v1.post("/detect/batch", response_model=m.DetectBatchResponse, tags=["detect"])
     async def detect_batch(req: DetectBatchRequest) -> dict[str, Any]:
         """Detect on up to `max_batch` documents; each result carries its document's id."""
-        docs = list(req.documents)
+        docs, prof = list(req.documents), profile_of(req.profile)
         return {
             "results": await runner.run(
-                lambda: [item(d.id, lambda d=d: _detect(d.text, req)) for d in docs]  # type: ignore[misc]
+                lambda: [item(d.id, lambda d=d: _detect(d.text, req, prof)) for d in docs]  # type: ignore[misc]
             )
         }
 
     @v1.post("/restore", response_model=m.RestoreResponse, tags=["restore"])
     async def restore(req: m.RestoreRequest) -> dict[str, Any]:
         """The restored text and every fix, with its offsets, confidence and evidence."""
-        return await call(lambda: _restore(req.text, req))
+        prof = profile_of(req.profile)
+        return await call(lambda: _restore(req.text, req, prof))
 
     @v1.post("/restore/batch", response_model=m.RestoreBatchResponse, tags=["restore"])
     async def restore_batch(req: RestoreBatchRequest) -> dict[str, Any]:
         """Restore up to `max_batch` documents; each result carries its document's id."""
-        docs = list(req.documents)
+        docs, prof = list(req.documents), profile_of(req.profile)
         return {
             "results": await runner.run(
-                lambda: [item(d.id, lambda d=d: _restore(d.text, req)) for d in docs]  # type: ignore[misc]
+                lambda: [item(d.id, lambda d=d: _restore(d.text, req, prof)) for d in docs]  # type: ignore[misc]
             )
         }
 

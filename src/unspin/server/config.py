@@ -27,6 +27,7 @@ class ServerConfig:
     """Everything :func:`unspin.server.create_app` needs; validated when built."""
 
     index_path: Path | None = None
+    profiles: tuple[Path, ...] = ()  # spinner profiles requests may name (by their name)
     api_key: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     max_concurrency: int = 0  # 0: one per core

@@ -6,8 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-#: A profile is named, never given as a path: requests do not reach the file system.
-PROFILE_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
+#: A request names one of the profiles the server loaded at start (``--profile``); it never
+#: gives a path, so requests do not reach the file system.
+PROFILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
 def _no_surrogates(text: str) -> str:
@@ -37,7 +38,9 @@ class ErrorResponse(BaseModel):
 
 
 class DetectOptions(_Strict):
-    profile: str | None = Field(None, pattern=PROFILE_PATTERN, description="Spinner profile name.")
+    profile: str | None = Field(
+        None, pattern=PROFILE_PATTERN, description="Name of a profile loaded by the server."
+    )
     threshold: float | None = Field(None, ge=0.0, le=1.0, description="Score above which 'spun'.")
 
 
@@ -68,7 +71,9 @@ class DetectResponse(BaseModel):
 
 
 class RestoreOptions(_Strict):
-    profile: str | None = Field(None, pattern=PROFILE_PATTERN, description="Spinner profile name.")
+    profile: str | None = Field(
+        None, pattern=PROFILE_PATTERN, description="Name of a profile loaded by the server."
+    )
     min_confidence: float = Field(0.5, ge=0.0, le=1.0, description="Keep fixes at least this sure.")
 
 
@@ -199,6 +204,7 @@ class Limits(BaseModel):
 
 class VersionInfo(BaseModel):
     version: str
+    profiles: list[str] = Field(description="Profile names a request may give.")
     trace: bool = Field(description="Whether an index is loaded and /v1/trace is available.")
     auth: bool = Field(description="Whether /v1 requests need an X-API-Key header.")
     limits: Limits

@@ -8,6 +8,7 @@
     form: $("check-form"), text: $("text"), file: $("file"), check: $("check"), clear: $("clear"),
     status: $("status"), error: $("error"), results: $("results"), words: $("word-count"),
     serverInfo: $("server-info"), apiKeyRow: $("api-key-row"), apiKey: $("api-key"),
+    profileRow: $("profile-row"), profile: $("profile"),
     risk: $("risk"), riskLevel: $("risk-level"), riskScore: $("risk-score"), riskMeter: $("risk-meter"),
     riskFill: $("risk-fill"), riskAdvice: $("risk-advice"), reasons: $("reasons"),
     marked: $("marked"), legend: $("legend"), restored: $("restored"), summary: $("restore-summary"),
@@ -59,6 +60,10 @@
     els.error.hidden = !msg;
   }
 
+  function describe(e) {
+    return e instanceof ApiFailure ? e.message + " (" + e.code + ")" : String(e);
+  }
+
   class ApiFailure extends Error {
     constructor(code, message) { super(message); this.code = code; }
   }
@@ -96,6 +101,12 @@
       parts.push(info.trace ? "trace index loaded" : "no trace index");
       els.serverInfo.textContent = parts.join(" \u00b7 ");
       els.apiKeyRow.hidden = !info.auth;
+      for (const name of info.profiles || []) {
+        const opt = el("option", null, name);
+        opt.value = name;
+        els.profile.appendChild(opt);
+      }
+      els.profileRow.hidden = !(info.profiles && info.profiles.length);
     } catch (e) {
       els.serverInfo.textContent = "Server information unavailable.";
     }
@@ -295,36 +306,45 @@
 
   // ---- trace --------------------------------------------------------------------------------
 
-  function cell(v) {
-    if (v === null || v === undefined) return "";
-    if (typeof v === "number") return isFinite(v) ? String(Math.round(v * 1000) / 1000) : "";
-    if (typeof v === "object") return JSON.stringify(v);
-    return String(v);
+  const KIND_WORDS = {
+    same: "copied", substitution: "replaced", insertion: "added by the copy", deletion: "left out by the copy",
+  };
+
+  function shorten(s, n) {
+    return s.length > n ? s.slice(0, Math.floor(n / 2)) + " \u2026 " + s.slice(s.length - Math.floor(n / 2)) : s;
   }
 
   function renderTrace(tr) {
     const cands = (tr && tr.candidates) || [];
     clearNode(els.candidates);
     els.traceSummary.textContent = cands.length === 0 ? "No likely source was found in the index."
-      : cands.length + " candidate source" + (cands.length === 1 ? "" : "s") + ", best first.";
+      : cands.length + " candidate source" + (cands.length === 1 ? "" : "s") + ", best first. "
+        + "Replaced passages are the evidence: the copy's wording on the left, the source's on the right.";
     for (const c of cands) {
       const li = el("li");
-      li.appendChild(el("p", "cand-head", c.id + " (similarity " + fmt(c.score, 3) + ")"));
-      const rows = (c.alignment || []).slice(0, 200);
+      const subs = (c.alignment || []).filter((a) => a.kind === "substitution").length;
+      li.appendChild(el("p", "cand-head", c.id));
+      li.appendChild(el("p", "hint",
+        "Match " + fmt(c.score, 2) + ". " + Math.round((c.spun_coverage || 0) * 100)
+        + "% of this text's words are copied from it; " + subs + " replaced passage" + (subs === 1 ? "" : "s") + "."));
+      const rows = (c.alignment || []).slice(0, 500);
       if (rows.length) {
-        const keys = [];
-        for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
         const wrap = el("div", "align-wrap");
         const table = el("table", "align");
-        table.appendChild(el("caption", "hint", "Alignment with " + c.id));
+        table.appendChild(el("caption", "hint", "Alignment of this text with " + c.id));
         const head = el("tr");
-        for (const k of keys) { const th = el("th", null, k); th.scope = "col"; head.appendChild(th); }
+        for (const k of ["This text", "Source"]) { const th = el("th", null, k); th.scope = "col"; head.appendChild(th); }
         const thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
         const tbody = el("tbody");
-        for (const r of rows) {
-          const tr2 = el("tr");
-          for (const k of keys) tr2.appendChild(el("td", null, cell(r[k])));
-          tbody.appendChild(tr2);
+        for (const a of rows) {
+          const row = el("tr", String(a.kind || "").replace(/[^a-z]/g, ""));
+          const limit = a.kind === "same" ? 90 : 400;
+          const left = el("td", null, shorten(String(a.spun || ""), limit));
+          const right = el("td", null, shorten(String(a.original || ""), limit));
+          if (a.kind !== "same") left.appendChild(el("span", "kind", KIND_WORDS[a.kind] || String(a.kind)));
+          row.appendChild(left);
+          row.appendChild(right);
+          tbody.appendChild(row);
         }
         table.appendChild(tbody);
         wrap.appendChild(table);
@@ -352,25 +372,44 @@
     const t0 = performance.now();
     try {
       const withTrace = state.info && state.info.trace;
-      const [det, res, tr] = await Promise.all([
-        api("/v1/detect", { text }, controller.signal),
-        api("/v1/restore", { text }, controller.signal),
+      const opts = els.profile.value ? { text, profile: els.profile.value } : { text };
+      const settled = await Promise.allSettled([
+        api("/v1/detect", opts, controller.signal),
+        api("/v1/restore", opts, controller.signal),
         withTrace ? api("/v1/trace", { text }, controller.signal) : Promise.resolve(null),
       ]);
       if (controller !== state.controller) return;
-      renderRisk(det);
-      state.annotations = annotations(text, det, res);
+      const failures = settled.filter((x) => x.status === "rejected").map((x) => x.reason);
+      if (failures.some((e) => e && e.name === "AbortError")) return;
+      if (settled[0].status === "rejected" && settled[1].status === "rejected") throw settled[0].reason;
+      const [det, res, tr] = settled.map((x) => (x.status === "fulfilled" ? x.value : null));
+      const problems = [];
+      if (det) { renderRisk(det); els.risk.hidden = false; }
+      else { els.risk.hidden = true; problems.push("Detection failed: " + describe(settled[0].reason)); }
+      state.annotations = annotations(text, det || { spans: [] }, res || { fixes: [] });
       renderMarked(text, state.annotations);
-      renderRestored(text, res);
-      if (tr) renderTrace(tr); else els.trace.hidden = true;
+      if (res) renderRestored(text, res);
+      else {
+        clearNode(els.restored);
+        state.restoredText = "";
+        els.summary.textContent = "The restored text is not available.";
+        problems.push("Restoration failed: " + describe(settled[1].reason));
+      }
+      if (tr) renderTrace(tr);
+      else {
+        els.trace.hidden = true;
+        if (settled[2].status === "rejected") problems.push("Trace failed: " + describe(settled[2].reason));
+      }
       els.results.hidden = false;
+      showError(problems.join(" "));
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       setStatus("Checked " + words.toLocaleString("en") + " words in " + secs + " s.");
-      for (const w of res.warnings || []) setStatus(els.status.textContent + " " + w);
+      for (const w of (res && res.warnings) || []) setStatus(els.status.textContent + " " + w);
+      for (const w of (tr && tr.warnings) || []) setStatus(els.status.textContent + " " + w);
     } catch (e) {
       if (e.name === "AbortError") return;
       setStatus("");
-      showError(e instanceof ApiFailure ? e.message + " (" + e.code + ")" : String(e));
+      showError(describe(e));
     } finally {
       if (controller === state.controller) {
         els.check.disabled = false;
