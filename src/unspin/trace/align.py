@@ -14,11 +14,11 @@ Every span carries character offsets into both texts, so it can be shown, checke
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from ..text import Token, sentences, tokenize
 from .fingerprint import FUNCTION_WORDS
 
 Kind = Literal["same", "substitution", "insertion", "deletion"]
@@ -54,33 +54,68 @@ class Alignment:
     source_coverage: float  # share of the source words that the copy kept verbatim
 
 
-def _words(sent: list[Token]) -> set[str]:
-    return {t.norm for t in sent if t.is_word or t.text[:1].isdigit()}
+# The tokens of :mod:`unspin.text` (words, numbers, one punctuation character), as plain tuples:
+# alignment runs on every verified candidate, so it avoids an object per token.
+_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,:]\d+)*|[^\w\s]")
+_SENTENCE_END = frozenset(".!?;:")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
 
-def _similarity(a: set[str], b: set[str]) -> float:
-    if not a:
-        return 0.0
-    shared = a & b
-    w = sum(0.25 if s in FUNCTION_WORDS else 1.0 for s in shared)
-    total = sum(0.25 if s in FUNCTION_WORDS else 1.0 for s in a)
-    return w / total if total else 0.0
+@dataclass(slots=True)
+class _Sentence:
+    norms: list[str]
+    starts: list[int]
+    ends: list[int]
+    words: int  # tokens that are words or numbers
 
 
-def _match_sentences(
-    spun: list[list[Token]], source: list[list[Token]]
-) -> list[int | None]:
-    src_sets = [_words(s) for s in source]
+def _sentences(text: str) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    cur = _Sentence([], [], [], 0)
+    norms, starts, ends = cur.norms, cur.starts, cur.ends
+    # the apostrophe map is one character for one, so offsets into ``flat`` are offsets into text
+    flat = text.translate(_APOSTROPHES)
+    for m in _TOKEN_RE.finditer(flat):
+        tok = m.group()
+        a, b = m.span()
+        norms.append(tok.lower())
+        starts.append(a)
+        ends.append(b)
+        if tok in _SENTENCE_END:
+            cur.words = sum(1 for w in norms if w[0].isalnum())
+            out.append(cur)
+            cur = _Sentence([], [], [], 0)
+            norms, starts, ends = cur.norms, cur.starts, cur.ends
+    if norms:
+        cur.words = sum(1 for w in norms if w[0].isalnum())
+        out.append(cur)
+    return out
+
+
+def _weight(word: str) -> float:
+    return 0.25 if word in FUNCTION_WORDS else 1.0
+
+
+def _match_sentences(spun: list[_Sentence], source: list[_Sentence]) -> list[int | None]:
+    """For each spun sentence, the source sentence it shares the most (weighted) words with."""
+    where: dict[str, list[int]] = {}
+    for j, sent in enumerate(source):
+        for w in set(sent.norms):
+            if w[0].isalnum():
+                where.setdefault(w, []).append(j)
     out: list[int | None] = []
     last = -1
     for sent in spun:
-        words = _words(sent)
+        words = {w for w in sent.norms if w[0].isalnum()}
+        total = sum(_weight(w) for w in words)
+        score: dict[int, float] = {}
+        for w in words:
+            for j in where.get(w, ()):
+                score[j] = score.get(j, 0.0) + _weight(w)
         best, best_sim = None, MIN_SENTENCE_SIMILARITY
-        for j, ws in enumerate(src_sets):
-            sim = _similarity(words, ws)
-            if j == last + 1:
-                sim += 0.05  # prefer reading on in order when it is about as good
-            if sim > best_sim:
+        for j, sc in score.items():
+            sim = sc / total + (0.05 if j == last + 1 else 0.0)  # prefer reading on in order
+            if sim > best_sim or (sim == best_sim and best is not None and j < best):
                 best, best_sim = j, sim
         out.append(best)
         if best is not None:
@@ -88,34 +123,34 @@ def _match_sentences(
     return out
 
 
-def _is_word(t: Token) -> bool:
-    return t.is_word or t.text[:1].isdigit()
-
-
-def _diff(
-    spun_text: str, a: list[Token], source_text: str, b: list[Token], spans: list[AlignedSpan]
-) -> None:
-    sm = SequenceMatcher(None, [t.norm for t in a], [t.norm for t in b], autojunk=False)
+def _diff(spun_text: str, a: _Sentence, source_text: str, b: _Sentence) -> list[AlignedSpan]:
+    spans: list[AlignedSpan] = []
+    sm = SequenceMatcher(None, a.norms, b.norms, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "replace" and max(i2 - i1, j2 - j1) > MAX_SUBSTITUTION_TOKENS:
             _span(spun_text, a, i1, i2, source_text, b, j1, j1, "insertion", spans)
             _span(spun_text, a, i2, i2, source_text, b, j1, j2, "deletion", spans)
             continue
-        kind: Kind = {"equal": "same", "replace": "substitution", "insert": "deletion",
-                      "delete": "insertion"}[op]  # type: ignore[assignment]
-        _span(spun_text, a, i1, i2, source_text, b, j1, j2, kind, spans)
+        _span(spun_text, a, i1, i2, source_text, b, j1, j2, _KINDS[op], spans)
+    return spans
 
 
-def _offsets(toks: list[Token], i: int, j: int) -> tuple[int, int]:
+_KINDS: dict[str, Kind] = {
+    "equal": "same", "replace": "substitution", "insert": "deletion", "delete": "insertion"
+}
+_EMPTY = _Sentence([], [], [], 0)
+
+
+def _offsets(s: _Sentence, i: int, j: int) -> tuple[int, int]:
     if i < j:
-        return toks[i].start, toks[j - 1].end
-    pos = toks[i - 1].end if i > 0 else (toks[0].start if toks else 0)
+        return s.starts[i], s.ends[j - 1]
+    pos = s.ends[i - 1] if i > 0 else (s.starts[0] if s.starts else 0)
     return pos, pos
 
 
 def _span(
-    spun_text: str, a: list[Token], i1: int, i2: int,
-    source_text: str, b: list[Token], j1: int, j2: int,
+    spun_text: str, a: _Sentence, i1: int, i2: int,
+    source_text: str, b: _Sentence, j1: int, j2: int,
     kind: Kind, spans: list[AlignedSpan],
 ) -> None:
     if i1 == i2 and j1 == j2:
@@ -125,26 +160,31 @@ def _span(
     spans.append(AlignedSpan(s0, s1, o0, o1, kind, spun_text[s0:s1], source_text[o0:o1]))
 
 
+def _count_words(s: _Sentence, i1: int, i2: int) -> int:
+    return sum(1 for w in s.norms[i1:i2] if w[0].isalnum())
+
+
 def align(spun_text: str, source_text: str) -> Alignment:
     """Align ``spun_text`` with ``source_text``, sentence by sentence, then word by word."""
-    spun_sents = list(sentences(tokenize(spun_text)))
-    src_sents = list(sentences(tokenize(source_text)))
+    spun_sents = _sentences(spun_text)
+    src_sents = _sentences(source_text)
     spans: list[AlignedSpan] = []
+    same = 0
     for sent, j in zip(spun_sents, _match_sentences(spun_sents, src_sents), strict=True):
         if j is None:
-            _span(spun_text, sent, 0, len(sent), source_text, [], 0, 0, "insertion", spans)
-        else:
-            _diff(spun_text, sent, source_text, src_sents[j], spans)
-    spun_words = sum(1 for s in spun_sents for t in s if _is_word(t))
-    src_words = sum(1 for s in src_sents for t in s if _is_word(t))
-    same_spun = sum(1 for s in spans if s.kind == "same" for t in tokenize(s.spun) if _is_word(t))
-    same_src = sum(
-        1 for s in spans if s.kind == "same" for t in tokenize(s.original) if _is_word(t)
-    )
+            _span(spun_text, sent, 0, len(sent.norms), source_text, _EMPTY, 0, 0, "insertion",
+                  spans)
+            continue
+        spans.extend(_diff(spun_text, sent, source_text, src_sents[j]))
+    for sp in spans:
+        if sp.kind == "same":
+            same += sum(1 for m in _TOKEN_RE.finditer(sp.spun) if m.group()[0].isalnum())
+    spun_words = sum(s.words for s in spun_sents)
+    src_words = sum(s.words for s in src_sents)
     return Alignment(
         spans,
-        same_spun / spun_words if spun_words else 0.0,
-        min(1.0, same_src / src_words) if src_words else 0.0,
+        min(1.0, same / spun_words) if spun_words else 0.0,
+        min(1.0, same / src_words) if src_words else 0.0,
     )
 
 
@@ -169,9 +209,9 @@ def pairs_from_spans(spans: list[AlignedSpan]) -> list[tuple[str, str]]:
             and prev is not None
             and prev.kind == "same"
             and prev.spun_end <= s.spun_start
-            and 0 < len(tokenize(s.spun)) <= MAX_SUBSTITUTION_TOKENS
+            and 0 < len(_TOKEN_RE.findall(s.spun)) <= MAX_SUBSTITUTION_TOKENS
         ):
-            last = tokenize(prev.spun)[-1].text
+            last = _TOKEN_RE.findall(prev.spun)[-1]
             if last[:1].isalpha():
                 out.append((_norm(f"{last} {s.spun}"), _norm(last)))
         prev = s
@@ -179,4 +219,4 @@ def pairs_from_spans(spans: list[AlignedSpan]) -> list[tuple[str, str]]:
 
 
 def _norm(s: str) -> str:
-    return " ".join(t.norm for t in tokenize(s))
+    return " ".join(t.translate(_APOSTROPHES).lower() for t in _TOKEN_RE.findall(s))

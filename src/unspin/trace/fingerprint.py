@@ -21,7 +21,6 @@ arithmetically in numpy), so an index built on one machine is read on another.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -30,8 +29,10 @@ import numpy.typing as npt
 
 U64 = npt.NDArray[np.uint64]
 
-# Words (with inner apostrophes and hyphens), numbers, and sentence-ending punctuation.
-_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,:]\d+)*|[.!?;]")
+# Tokens are runs of non-space characters; punctuation around a word is stripped from it, and a
+# word that ends with sentence punctuation closes its sentence ("Monday." -> monday + end).
+_STRIP = "\"'“”‘’«»()[]{}<>*_.,;:!?-–—/\\|#@&%$^~`+="
+_ENDS = (".", "!", "?", ";", '."', '?"', '!"', ".”", "?”", "!”", ".)", '.\'')
 
 _FUNCTION_WORDS_TEXT = """
     a an the this that these those some any each every no all both either neither
@@ -52,10 +53,14 @@ _TAG_U = np.uint64(0x9E3779B97F4A7C15)
 _TAG_S = np.uint64(0xC2B2AE3D27D4EB4F)
 _TAG_A = np.uint64(0x165667B19E3779F9)
 _MUL = np.uint64(0x100000001B3)  # FNV prime, odd: a bijection modulo 2**64
-_STAR = 0x5354415200000001  # a run of content words in the skeleton
-_STOP = 0x53544F5000000002  # a sentence boundary in the skeleton
+_STAR = np.uint64(0x5354415200000010)  # a run of content words in the skeleton
+_STOP = np.uint64(0x53544F5000000020)  # a sentence boundary in the skeleton
 
-_KIND_FUNCTION, _KIND_CONTENT, _KIND_ANCHOR, _KIND_END = 0, 1, 2, 3
+# Token kinds, kept in the low 3 bits of a cached token value; bit 3 marks a sentence end after
+# the token; the hash keeps the other 60 bits.
+_FUNCTION, _CONTENT, _CAPITAL, _SKIP, _NUMBER = 0, 1, 2, 3, 4
+_END_BIT = 8
+_HASH_MASK = np.uint64(0xFFFFFFFFFFFFFFF0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,29 +79,33 @@ class FingerprintParams:
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
 
-_cache: dict[str, tuple[int, int]] = {}
+_cache: dict[str, int] = {}
 _CACHE_MAX = 2_000_000
 
 
-def _word(tok: str) -> tuple[int, int]:
-    """(stable 64-bit hash of the lowercased token, kind without sentence context)."""
-    hit = _cache.get(tok)
-    if hit is not None:
-        return hit
-    low = tok.lower().replace("’", "'")
+def _word(tok: str) -> int:
+    """Stable 60-bit hash of the normalised token, its kind and its sentence-end bit."""
+    word = tok.strip(_STRIP)
+    low = word.lower().replace("’", "'")
     h = int.from_bytes(hashlib.blake2b(low.encode(), digest_size=8).digest(), "little")
-    if tok in ".!?;":
-        kind = _KIND_END
+    if not word:
+        kind = _SKIP
     elif low in FUNCTION_WORDS:
-        kind = _KIND_FUNCTION
-    elif tok[0].isdigit() or tok[0].isupper():
-        kind = _KIND_ANCHOR  # demoted to content at the start of a sentence
+        kind = _FUNCTION
+    elif word[0].isdigit():
+        kind = _NUMBER
+    elif word[0].isupper():
+        kind = _CAPITAL  # an anchor, unless it starts a sentence
+    elif word[0].isalpha():
+        kind = _CONTENT
     else:
-        kind = _KIND_CONTENT
+        kind = _SKIP
+    end = _END_BIT if tok.endswith(_ENDS) else 0
     if len(_cache) > _CACHE_MAX:
         _cache.clear()
-    _cache[tok] = (h, kind)
-    return h, kind
+    v = (h & ~15) | end | kind
+    _cache[tok] = v
+    return v
 
 
 def _ngrams(seq: U64, n: int) -> U64:
@@ -111,39 +120,80 @@ def _ngrams(seq: U64, n: int) -> U64:
     return out
 
 
+I64 = npt.NDArray[np.int64]
+
+
+def fingerprint_batch(texts: list[str], params: FingerprintParams) -> tuple[U64, I64]:
+    """(feature hashes, document numbers) for a batch of texts, in document order.
+
+    A document's features may repeat (see :func:`features` for the unique set); the whole
+    batch is fingerprinted with a fixed number of array operations, so the cost per
+    document is tokenizing and a dictionary look-up per token.
+    """
+    get = _cache.get
+    vals: list[int] = []
+    lens: list[int] = []
+    for text in texts:
+        toks = text.split()
+        v = list(map(get, toks))
+        if None in v:
+            for t in set(toks).difference(_cache):
+                _word(t)
+            v = list(map(get, toks))
+        vals.extend(v)  # type: ignore[arg-type]
+        lens.append(len(v))
+    if not vals:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    v_arr = np.array(vals, dtype=np.uint64)
+    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
+    kind = (v_arr & np.uint64(7)).astype(np.int8)
+    ends = (v_arr & np.uint64(_END_BIT)) != 0
+    h = v_arr & _HASH_MASK
+    is_content = (kind == _CONTENT) | (kind == _CAPITAL) | (kind == _NUMBER)
+    new_doc = np.empty(len(kind), dtype=bool)
+    new_doc[0] = True
+    new_doc[1:] = doc[1:] != doc[:-1]
+    starts_sentence = new_doc.copy()
+    starts_sentence[1:] |= ends[:-1]
+    # U: content unigrams
+    feats = [h[is_content] ^ _TAG_U]
+    docs = [doc[is_content]]
+    # A: consecutive anchor pairs within a document
+    amask = (kind == _NUMBER) | ((kind == _CAPITAL) & ~starts_sentence)
+    a, ad = _ngrams(h[amask], 2), doc[amask]
+    if len(a):
+        ok = ad[1:] == ad[:-1]
+        feats.append(a[ok] ^ _TAG_A)
+        docs.append(ad[:-1][ok])
+    # S: skeleton n-grams within a document, with at least one function word. Each token gives
+    # its entry (a function word, or a star opening a run of content words) then, if it ends a
+    # sentence, a boundary.
+    n = params.skeleton_n
+    prev_content = np.concatenate(([False], is_content[:-1]))
+    run_start = is_content & (starts_sentence | ~prev_content)
+    two = np.empty(2 * len(kind), dtype=np.uint64)
+    two[0::2] = np.where(kind == _FUNCTION, h, _STAR)
+    two[1::2] = _STOP
+    keep = np.empty(2 * len(kind), dtype=bool)
+    keep[0::2] = (kind == _FUNCTION) | run_start
+    keep[1::2] = ends
+    sk = two[keep]
+    sd = np.repeat(doc, 2)[keep]
+    is_word = np.repeat(kind == _FUNCTION, 2)
+    is_word[1::2] = False
+    is_word = is_word[keep]
+    s = _ngrams(sk, n)
+    if len(s):
+        ok = sd[n - 1 :] == sd[: len(s)]
+        informative = np.zeros(len(s), dtype=bool)
+        for k in range(n):
+            informative |= is_word[k : k + len(s)]
+        ok &= informative
+        feats.append(s[ok] ^ _TAG_S)
+        docs.append(sd[: len(s)][ok])
+    return np.concatenate(feats), np.concatenate(docs)
+
+
 def features(text: str, params: FingerprintParams) -> U64:
     """The sorted, unique feature hashes of ``text``."""
-    content: list[int] = []
-    skeleton: list[int] = []
-    anchors: list[int] = []
-    at_start = True
-    in_run = False
-    for tok in _TOKEN_RE.findall(text):
-        h, kind = _word(tok)
-        if kind == _KIND_END:
-            skeleton.append(_STOP)
-            at_start, in_run = True, False
-            continue
-        if kind == _KIND_FUNCTION:
-            skeleton.append(h)
-            in_run = False
-        else:
-            content.append(h)
-            if kind == _KIND_ANCHOR and not (at_start and not tok[0].isdigit()):
-                anchors.append(h)
-            if not in_run:
-                skeleton.append(_STAR)
-                in_run = True
-        at_start = False
-    u = np.array(content, dtype=np.uint64) ^ _TAG_U
-    sk = np.array(skeleton, dtype=np.uint64)
-    s = _ngrams(sk, params.skeleton_n)
-    if len(s):
-        # an n-gram of placeholders and boundaries only says nothing about the text
-        informative = np.zeros(len(s), dtype=bool)
-        is_word = (sk != np.uint64(_STAR)) & (sk != np.uint64(_STOP))
-        for k in range(params.skeleton_n):
-            informative |= is_word[k : k + len(s)]
-        s = s[informative] ^ _TAG_S
-    a = _ngrams(np.array(anchors, dtype=np.uint64), 2) ^ _TAG_A
-    return np.unique(np.concatenate([u, s, a]))
+    return np.unique(fingerprint_batch([text], params)[0])

@@ -31,13 +31,15 @@ import numpy.typing as npt
 from .. import datafile
 from ..errors import DataFileError, InputError
 from .align import AlignedSpan, align, pairs_from_spans
-from .fingerprint import FingerprintParams, features
+from .fingerprint import FingerprintParams, features, fingerprint_batch
 from .store import FORMAT, MANIFEST, VERSION, Segment, load_segment, remove_segment, write_segment
 
 # Features found in more than this share of the documents are skipped at query time.
 MAX_DF_SHARE = 0.1
 # ... unless they are in fewer documents than this (tiny indexes keep everything).
 MIN_DF_CUTOFF = 50
+# Documents fingerprinted together in one batch of array operations.
+_BATCH = 2000
 
 
 class TraceWarning(UserWarning):
@@ -103,7 +105,6 @@ class Index:
         self.buffer_size = buffer_size
         self._pending_ids: list[str] = []
         self._pending_texts: list[str] = []
-        self._pending_feats: list[npt.NDArray[np.uint64]] = []
         self._session_depth = 0
         self._closed = False
         manifest = self.path / MANIFEST
@@ -175,7 +176,6 @@ class Index:
         known.add(id)
         self._pending_ids.append(id)
         self._pending_texts.append(text)
-        self._pending_feats.append(features(text, self.params))
         if len(self._pending_ids) >= self.buffer_size:
             self.flush()
         return True
@@ -211,15 +211,25 @@ class Index:
         """Write buffered documents as a new segment."""
         if not self._pending_ids:
             return
+        feats, docs = [], []
+        for at in range(0, len(self._pending_texts), _BATCH):
+            f, d = fingerprint_batch(self._pending_texts[at : at + _BATCH], self.params)
+            feats.append(f)
+            docs.append(d + at)
+        self._write(self._pending_ids, self._pending_texts, np.concatenate(feats),
+                    np.concatenate(docs))
+        self._pending_ids, self._pending_texts = [], []
+
+    def _write(
+        self, ids: list[str], texts: list[str],
+        feats: npt.NDArray[np.uint64], docs: npt.NDArray[np.int64],
+    ) -> None:
         name = f"seg-{self._next:06d}"
-        entry = write_segment(
-            self.path, name, self._pending_ids, self._pending_texts, self._pending_feats
-        )
+        entry = write_segment(self.path, name, ids, texts, feats, docs)
         self._next += 1
         self._entries.append(entry)
         self._write_manifest()
         self._segments.append(load_segment(self.path, entry))
-        self._pending_ids, self._pending_texts, self._pending_feats = [], [], []
 
     def compact(self) -> None:
         """Merge all segments into one (faster queries after many small adds)."""
@@ -229,27 +239,20 @@ class Index:
         ids: list[str] = []
         texts: list[str] = []
         feats: list[npt.NDArray[np.uint64]] = []
+        docs: list[npt.NDArray[np.int64]] = []
         for seg in self._segments:
-            # rebuild each document's feature list from the postings (no re-fingerprinting)
-            doc_of = np.asarray(seg.post)
+            # the (feature, document) pairs come back from the postings: no re-fingerprinting
             offs = np.asarray(seg.offs, dtype=np.int64)
             per_feat: npt.NDArray[np.int64] = offs[1:] - offs[:-1]
-            feat_of = np.repeat(np.asarray(seg.feats), per_feat)
+            doc_of = np.asarray(seg.post, dtype=np.int64)
             order = np.argsort(doc_of, kind="stable")
-            bounds = np.zeros(seg.docs + 1, dtype=np.int64)
-            np.cumsum(np.bincount(doc_of, minlength=seg.docs), out=bounds[1:])
-            sorted_feats = feat_of[order]
-            for i in range(seg.docs):
-                feats.append(sorted_feats[bounds[i] : bounds[i + 1]])
-                texts.append(seg.text(i))
+            feats.append(np.repeat(np.asarray(seg.feats), per_feat)[order])
+            docs.append(doc_of[order] + len(ids))
+            texts.extend(seg.text(i) for i in range(seg.docs))
             ids.extend(seg.ids)
         old = [e["name"] for e in self._entries]
-        name = f"seg-{self._next:06d}"
-        entry = write_segment(self.path, name, ids, texts, feats)
-        self._next += 1
-        self._entries = [entry]
-        self._write_manifest()
-        self._segments = [load_segment(self.path, entry)]
+        self._entries, self._segments = [], []
+        self._write(ids, texts, np.concatenate(feats), np.concatenate(docs))
         for n in old:
             remove_segment(self.path, n)
 

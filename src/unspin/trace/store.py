@@ -63,18 +63,25 @@ class Segment:
 
 
 def write_segment(
-    folder: Path, name: str, ids: list[str], texts: list[str], feats: list[npt.NDArray[np.uint64]]
+    folder: Path, name: str, ids: list[str], texts: list[str],
+    allf: npt.NDArray[np.uint64], docs: npt.NDArray[np.int64],
 ) -> dict[str, Any]:
-    """Write one segment's files; returns its manifest entry."""
-    lens = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
-    allf = np.concatenate(feats) if feats else np.empty(0, dtype=np.uint64)
-    docs = np.repeat(np.arange(len(feats), dtype=np.int32), lens)
-    order = np.argsort(allf, kind="stable")
+    """Write one segment's files from (feature, document) pairs in document order.
+
+    Returns the segment's manifest entry.
+    """
+    order = np.argsort(allf, kind="stable")  # stable: documents stay in order per feature
     allf = allf[order]
-    post = docs[order]
+    post = docs[order].astype(np.int32)
+    if len(allf):
+        # a document's repeated feature counts once
+        first = np.ones(len(allf), dtype=bool)
+        first[1:] = (allf[1:] != allf[:-1]) | (post[1:] != post[:-1])
+        allf, post = allf[first], post[first]
+    lens = np.bincount(post, minlength=len(ids))
     uniq, starts = np.unique(allf, return_index=True)
     offs = np.append(starts, len(allf)).astype(np.int64)
-    blobs = [zlib.compress(t.encode("utf-8"), 6) if t else b"" for t in texts]
+    blobs = [zlib.compress(t.encode("utf-8"), 1) if t else b"" for t in texts]
     toffs = np.zeros(len(blobs) + 1, dtype=np.int64)
     np.cumsum([len(b) for b in blobs], out=toffs[1:])
     arrays: dict[str, npt.NDArray[Any]] = {
