@@ -236,7 +236,7 @@ def test_profile_is_a_name_never_a_path(
     make_profile(tmp_path / "local.tsv", "local")
     assert unspin.restore("x", profile="local.tsv") is not None  # the library would read it
     r = client.post("/v1/restore", json={"text": SPUN, "profile": "local.tsv"})
-    body = assert_error(r, 422, "invalid_input")
+    body = assert_error(r, 422, "validation_error")
     assert "unknown profile" in body["error"]["message"]
 
 
@@ -250,7 +250,10 @@ def test_profiles_loaded_at_start_can_be_named(tmp_path: Path) -> None:
         r = httpx.post(url + "/v1/detect", json={"text": SPUN, "profile": "house"}, timeout=60)
         assert r.status_code == 200, r.text
         r = httpx.post(url + "/v1/detect", json={"text": SPUN, "profile": "other"}, timeout=60)
-        assert_error(r, 422, "invalid_input")
+        assert_error(r, 422, "validation_error")
+        spec = httpx.get(url + "/openapi.json").json()
+        prop = spec["components"]["schemas"]["RestoreRequest"]["properties"]["profile"]
+        assert prop["anyOf"][0]["enum"] == ["house"]
 
 
 def test_bad_profile_fails_when_the_app_is_built(tmp_path: Path) -> None:

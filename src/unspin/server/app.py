@@ -123,7 +123,8 @@ def build_app(config: ServerConfig | None = None) -> Guard:
             return None
         if name not in profiles:
             known = ", ".join(sorted(profiles)) or "none"
-            raise ApiError("invalid_input", f"unknown profile {name!r} (this server has: {known})")
+            msg = f"profile: unknown profile {name!r} (this server has: {known})"
+            raise ApiError("validation_error", msg)
         return profiles[name]
 
     runner = Runner(cfg.workers, cfg.max_queue, cfg.timeout)
@@ -368,6 +369,26 @@ def build_app(config: ServerConfig | None = None) -> Guard:
         return m.Extracted(text=text, format="html" if fmt == "html" else "text")
 
     app.include_router(v1)
+
+    base_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        # A request may name only the profiles loaded at start: say so in the spec.
+        if app.openapi_schema is None:
+            spec = base_openapi()
+            names = sorted(profiles)
+            prop: dict[str, Any] = {"type": "null"}
+            if names:
+                prop = {"anyOf": [{"type": "string", "enum": names}, {"type": "null"}]}
+            prop["description"] = "Name of a profile loaded by the server (see /version)."
+            for schema in spec.get("components", {}).get("schemas", {}).values():
+                props = schema.get("properties", {})
+                if "profile" in props:
+                    props["profile"] = dict(prop)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     if cfg.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 from ..cli._common import decode_text
-from ..errors import InputError, MissingDependencyError
+from ..errors import MissingDependencyError
 
 _SKIP = {"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object"}
 _BLOCK = {
@@ -152,6 +152,4 @@ def extract(data: bytes, name: str, content_type: str) -> tuple[str, str]:
     if looks_like_html(name, content_type, text):
         out, _how = html_to_text(text)
         return out, "html"
-    if not text.strip():
-        raise InputError(f"{name or 'upload'}: the file is empty")
     return text, "text"

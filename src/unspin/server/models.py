@@ -21,7 +21,8 @@ def _no_surrogates(text: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: no coercion (false is not 0.0, 1 is not "1"); unknown fields are errors
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorInfo(BaseModel):
@@ -108,8 +109,19 @@ class RestoreResponse(BaseModel):
 # --- trace ----------------------------------------------------------------------------------
 
 
+def _whole_number(v: Any) -> Any:
+    # JSON Schema counts 3.0 as an integer; strings and booleans are not numbers.
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ValueError("must be an integer")
+    return v
+
+
 class TraceOptions(_Strict):
-    top: int = Field(5, ge=1, le=50, description="How many candidate sources to return.")
+    top: int = Field(
+        5, ge=1, le=50, strict=False, description="How many candidate sources to return."
+    )
+
+    _top = field_validator("top", mode="before")(_whole_number)
 
 
 class TraceRequest(TraceOptions):

@@ -457,6 +457,7 @@
       const data = await f.arrayBuffer();
       const out = await api("/v1/extract?filename=" + encodeURIComponent(f.name), data, undefined,
         isHtml ? "text/html" : "text/plain");
+      if (!out.text.trim()) { setStatus(""); showError(f.name + " holds no text."); return; }
       els.text.value = out.text;
       els.text.dispatchEvent(new Event("input"));
       setStatus("Read " + f.name + (out.format === "html" ? " (text extracted from HTML)." : "."));
