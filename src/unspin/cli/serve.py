@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, MissingDependencyError
 from ..server.config import DEFAULT_MAX_BATCH, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
@@ -73,6 +76,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="allow browser calls from this origin (repeatable; default: none)",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes, each with its own models and limits (default: %(default)s)",
+    )
+    parser.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )
 
@@ -82,12 +91,24 @@ def run(args: argparse.Namespace) -> int:
         import uvicorn
     except ImportError:
         raise MissingDependencyError("unspin serve", "uvicorn", "server") from None
-    from ..server import create_app
+    from ..server import ENV_CONFIG, create_app
 
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port must be in 0..65535, got {args.port}")
     api_key = os.environ.get(args.api_key_env) or None
+    if args.workers < 1:
+        raise InputError(f"--workers must be at least 1, got {args.workers}")
+    settings = {
+        "index_path": str(Path(args.index).resolve()) if args.index else None,
+        "profiles": [str(Path(p).resolve()) for p in args.profile],
+        "max_bytes": args.max_bytes,
+        "max_concurrency": args.concurrency,
+        "max_batch": args.max_batch,
+        "timeout": args.timeout,
+        "cors_origins": list(args.cors_origin),
+    }
     try:
+        # Built here even with --workers N: a bad index or profile fails now, in one line.
         app = create_app(
             index_path=args.index,
             api_key=api_key,
@@ -97,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             max_batch=args.max_batch,
             timeout=args.timeout,
             cors_origins=tuple(args.cors_origin),
+            warm_up=args.workers == 1,
         )
     except ValueError as e:
         raise InputError(str(e)) from None
@@ -105,15 +127,17 @@ def run(args: argparse.Namespace) -> int:
             f"unspin serve: warning: listening on {args.host} without an API key",
             file=sys.stderr,
         )
-    config = uvicorn.Config(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        timeout_graceful_shutdown=5,
-        server_header=False,
-    )
-    server = uvicorn.Server(config)
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "timeout_graceful_shutdown": 5,
+        "server_header": False,
+    }
     print(f"unspin serve: http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
-    server.run()
+    if args.workers > 1:
+        os.environ[ENV_CONFIG] = json.dumps({**settings, "api_key_env": args.api_key_env})
+        uvicorn.run("unspin.server:app_from_env", factory=True, workers=args.workers, **common)
+        return 0
+    uvicorn.Server(uvicorn.Config(app, **common)).run()
     return 0

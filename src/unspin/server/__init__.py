@@ -11,8 +11,10 @@ Endpoints: ``POST /v1/detect``, ``/v1/restore``, ``/v1/trace`` (with an index), 
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import MissingDependencyError
 from .config import (
@@ -26,7 +28,12 @@ from .config import (
 if TYPE_CHECKING:
     from .guard import Guard
 
-__all__ = ["ServerConfig", "create_app"]
+__all__ = ["ServerConfig", "app_from_env", "create_app"]
+
+#: Settings for :func:`app_from_env` (a JSON object of create_app's keyword arguments, with
+#: ``api_key_env`` naming the variable that holds the key): how ``unspin serve --workers N``
+#: hands its settings to each server process.
+ENV_CONFIG = "UNSPIN_SERVE_CONFIG"
 
 
 def create_app(
@@ -63,3 +70,16 @@ def create_app(
         warm_up=warm_up,
     )
     return build_app(config)
+
+
+def app_from_env() -> Guard:
+    """The app configured by the ``UNSPIN_SERVE_CONFIG`` environment variable (a factory for
+    ``uvicorn --factory`` and for multi-process serving)."""
+    settings: dict[str, Any] = json.loads(os.environ.get(ENV_CONFIG) or "{}")
+    key_env = settings.pop("api_key_env", None)
+    api_key = (os.environ.get(key_env) or None) if key_env else None
+    if "profiles" in settings:
+        settings["profiles"] = tuple(settings["profiles"])
+    if "cors_origins" in settings:
+        settings["cors_origins"] = tuple(settings["cors_origins"])
+    return create_app(api_key=api_key, **settings)
