@@ -204,7 +204,8 @@ class _HTMLParas(HTMLParser):
             self._pre += 1
         elif tag == "div":
             self._divs += 1
-            if self._buf is None and ("class", "para") in attrs:
+            # DocBook paragraphs, javadoc descriptions
+            if self._buf is None and (("class", "para") in attrs or ("class", "block") in attrs):
                 self._buf, self._para_div = [], self._divs
         elif tag == "p" and self._buf is None and not self._pre:
             self._buf = []
@@ -249,6 +250,25 @@ def clean_pod(text: str) -> list[str]:
         p = _unwrap(block)
         for _ in range(3):
             p = _POD_CODE.sub(lambda m: m.group(1).split("|")[-1], p)
+        if _prose_like(p):
+            out.append(p)
+    return out
+
+
+_ADOC_MARK = re.compile(r"(?<!\w)[`'*_]{1,2}([^`'*_\n]+?)[`'*_]{1,2}(?!\w)")
+_ADOC_LINK = re.compile(r"(?:linkgit|link|https?):([^\[\s]*)\[([^\]]*)\]")
+
+
+def clean_asciidoc(text: str) -> list[str]:
+    """Prose paragraphs of an AsciiDoc file (listings, tables and attributes dropped)."""
+    out = []
+    text = re.sub(r"^(-{4,}|\.{4,}|={4,}|\|={3,})\n.*?^\1\n", "", text, flags=re.S | re.M)
+    for block in re.split(r"\n\s*\n", text):
+        if not block.strip() or block[:1] in " \t:[=|/+" or block.lstrip().startswith("--"):
+            continue
+        p = _unwrap(block)
+        p = _ADOC_LINK.sub(lambda m: m.group(2) or m.group(1), p)
+        p = _ADOC_MARK.sub(r"\1", p)
         if _prose_like(p):
             out.append(p)
     return out
@@ -363,6 +383,7 @@ def _glob_texts(pattern: str, clean: Callable[[str], list[str]]) -> Callable[
     [Path], Iterator[tuple[str, list[str]]]
 ]:
     def texts(root: Path) -> Iterator[tuple[str, list[str]]]:
+        root = root.resolve()
         for p in sorted(root.glob(pattern)):
             if not p.is_file():
                 continue
@@ -421,6 +442,14 @@ SOURCES: list[Source] = [
     Source("perl-docs", "technical", "GPL-1+ or Artistic (Perl documentation)",
            "apt-get install perl-doc", _perl_pod,
            _glob_texts("*.pod", clean_pod)),
+    Source("django-docs", "technical", "BSD-3-Clause (Django documentation)",
+           "apt-get install python-django-doc", _path("/usr/share/doc/python-django-doc/html"),
+           _glob_texts("**/*.html", clean_html)),
+    Source("openjdk-api-docs", "technical", "GPL-2.0 with Classpath exception (OpenJDK 17 API "
+           "documentation)", "apt-get install openjdk-17-doc",
+           _path("/usr/share/doc/openjdk-17-doc/api"), _glob_texts("**/*.html", clean_html)),
+    Source("git-docs", "technical", "GPL-2.0 (Git documentation)", "apt-get install git-doc",
+           _path("/usr/share/doc/git-doc"), _glob_texts("**/*.txt", clean_asciidoc)),
     Source("common-licenses", "legal", "the licences themselves (verbatim copying permitted)",
            "base-files (always installed on Debian)", _path("/usr/share/common-licenses"),
            _licences, lo=150),

@@ -29,7 +29,7 @@ import argparse
 import csv
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from lemminflect import getAllLemmas, getInflection
@@ -130,7 +130,7 @@ class Table:
         for key, infl in per_tag.values():
             if key in forms:
                 continue
-            forms[key] = [infl[i] for i in ok if infl[i] is not None]
+            forms[key] = [c for i in ok if (c := infl[i]) is not None]
         self.add_group(forms, weight)
 
     def payload(self, name: str, description: str) -> dict[str, object]:
@@ -393,8 +393,8 @@ def build_papermill(mythes: dict[tuple[str, str], list[list[str]]], tortured: Pa
     for a in sorted(word_pairs):
         ranked = sorted(word_pairs[a].items(), key=lambda kv: (-kv[1], kv[0]))
         cands = [b for b, _ in ranked[:3]]
-        pos = lemma_pos(a)
-        if "noun" in pos and all("noun" in lemma_pos(c) for c in cands):
+        apos = lemma_pos(a)
+        if "noun" in apos and all("noun" in lemma_pos(c) for c in cands):
             t.add_lemma(a, "noun", cands)
         else:
             t.add_group({a: cands})
@@ -457,7 +457,7 @@ def main() -> int:
     if "test.tsv" in str(args.tortured):
         raise SystemExit("test.tsv is evaluation-only; build from dev.tsv")
     mythes = read_mythes()
-    builders = {
+    builders: dict[str, Callable[[], Table]] = {
         "filler": lambda: build_filler(mythes),
         "thesaurus": lambda: build_thesaurus(mythes),
         "papermill": lambda: build_papermill(mythes, args.tortured),
