@@ -129,13 +129,14 @@ def test_rerun_skips_finished_shards_and_redoes_the_rest(tmp_path: Path) -> None
     out = tmp_path / "out"
     first = scan([src], out, tasks=[TASK], chunk_size=10)
     assert first.shards == 10 and first.shards_resumed == 0
-    # Lose two shards as a crash would: one before its marker, one before its part.
+    # Lose shards as a crash would: one before its marker, one before its part.
     (out / "done" / "0000-in.jsonl-000003.json").unlink()
     (out / "parts" / "0000-in.jsonl-000007.jsonl").unlink()
     (out / "done" / "0000-in.jsonl-000007.json").unlink()
+    (out / "parts" / "0000-in.jsonl-000009.jsonl").unlink()  # a marker without its part
     (out / "parts" / "0000-in.jsonl-000005.jsonl.123.tmp").write_text("half a part")
     second = scan([src], out, tasks=[TASK], chunk_size=10)
-    assert second.shards_resumed == 8 and second.records_this_run == 20
+    assert second.shards_resumed == 7 and second.records_this_run == 30
     assert second.records == 100
     assert rows_by_id(out) == Counter({f"d{i}": 1 for i in range(100)})
     assert not list((out / "parts").glob("*.tmp"))

@@ -42,11 +42,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
-from .errors import InputError
+from .errors import InputError, UnspinError
 from .io import ReadOptions, Record, iter_records
 from .io.writers import READERS, WRITERS, atomic_write_bytes
 
@@ -572,7 +573,12 @@ def scan(
         }
         _check_manifest(root, manifest)
         _clean_tmp(root)
-        finished = {p.stem for p in (root / "done").glob("*.json")}
+        suffix = WRITERS[output_format][0]
+        finished = {
+            p.stem
+            for p in (root / "done").glob("*.json")
+            if (root / "parts" / f"{p.stem}{suffix}").exists()
+        }
         warm_up(config)
         summary = Summary(out=str(root))
         bar = _Progress(progress, paths, options)
@@ -590,13 +596,20 @@ def scan(
                     continue
                 runner.submit(shard, records)
             runner.finish()
+        except BrokenProcessPool as e:
+            runner.abort()
+            raise UnspinError(
+                f"a worker process died ({e}); the finished shards are kept: "
+                "rerun the same command to resume"
+            ) from None
         except BaseException:
             runner.abort()
             raise
         finally:
             bar.close()
         for marker in sorted((root / "done").glob("*.json")):
-            summary.add(json.loads(marker.read_text()))
+            if marker.stem in finished or (root / "parts" / f"{marker.stem}{suffix}").exists():
+                summary.add(json.loads(marker.read_text()))
         summary.seconds = time.perf_counter() - t0
         atomic_write_bytes(root / "summary.json", json.dumps(summary.to_dict(), indent=1).encode())
         return summary
