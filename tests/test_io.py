@@ -295,3 +295,12 @@ def test_oversized_document_is_an_error_not_a_memory_spike(tmp_path: Path) -> No
     big.write_text("word " * 1000)
     (rec,) = iter_records(big, options=ReadOptions(max_bytes=100))
     assert rec.error_kind == "size"
+    lines = tmp_path / "long.jsonl"
+    long_line = json.dumps({"id": "long", "text": "word " * 5000})
+    lines.write_text(f'{{"id": "a", "text": "short"}}\n{long_line}\n{{"id": "b", "text": "x"}}\n')
+    recs = list(iter_records(lines, options=ReadOptions(max_bytes=1000)))
+    assert [(r.id, r.error_kind) for r in recs] == [
+        ("a", None),
+        (f"{lines}:2", "size"),
+        ("b", None),
+    ]

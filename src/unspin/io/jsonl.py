@@ -6,6 +6,7 @@ import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from .compress import open_binary
 from .decode import is_encodable
@@ -22,9 +23,19 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[Record]:
         yield Record.failed(name, Location(name), "io", f"cannot open: {e.strerror or e}")
         return
     with stream:
+        limit = options.max_bytes + 1
         try:
-            for raw in stream:
+            while raw := stream.readline(limit):
                 line_no += 1
+                if len(raw) == limit and not raw.endswith(b"\n"):
+                    _skip_rest_of_line(stream)  # never hold an oversized line in memory
+                    yield Record.failed(
+                        f"{name}:{line_no}",
+                        Location(name, line=line_no),
+                        "size",
+                        f"line longer than {options.max_bytes} bytes",
+                    )
+                    continue
                 if not raw.strip():
                     continue
                 yield _parse(raw, name, line_no, options)
@@ -37,6 +48,13 @@ def read_jsonl(path: Path, options: ReadOptions) -> Iterator[Record]:
                 "truncated",
                 f"compressed stream broken after line {line_no}: {e}",
             )
+
+
+def _skip_rest_of_line(stream: IO[bytes]) -> None:
+    while True:
+        rest = stream.readline(1 << 20)
+        if not rest or rest.endswith(b"\n"):
+            return
 
 
 def _parse(raw: bytes, name: str, line_no: int, options: ReadOptions) -> Record:
