@@ -79,6 +79,7 @@ def start_server(port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]
         str(args.workers),
         "--timeout",
         "120",
+        *(["--processes"] if args.processes else []),
     ]
     env = {**os.environ, "UNSPIN_API_KEY": ""}
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -173,6 +174,7 @@ def main() -> int:
     ap.add_argument("--words", type=int, default=500)
     ap.add_argument("--workers", type=int, default=1, help="server processes")
     ap.add_argument("--concurrency", type=int, default=0, help="library calls per process")
+    ap.add_argument("--processes", action="store_true", help="library calls in processes")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-write", action="store_true", help="print only")
     args = ap.parse_args()
@@ -269,8 +271,9 @@ def main() -> int:
     ]
     body = (
         f"{args.clients} concurrent keep-alive clients on loopback; server: "
-        f"{args.workers} process(es), {args.concurrency or os.cpu_count()} library call(s) "
-        f"at a time per process.\n\n" + table(headers, rows)
+        f"{args.workers} server process(es), {args.concurrency or os.cpu_count()} library "
+        f"call(s) at a time per server process, in "
+        f"{'worker processes' if args.processes else 'threads'}.\n\n" + table(headers, rows)
     )
     verdict = "met" if p99_main <= 100 else "NOT met"
     body += (

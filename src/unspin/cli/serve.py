@@ -76,6 +76,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="allow browser calls from this origin (repeatable; default: none)",
     )
     parser.add_argument(
+        "--processes",
+        action="store_true",
+        help="run library calls in worker processes (parallel on every core; more memory) "
+        "rather than threads",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -103,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         "profiles": [str(Path(p).resolve()) for p in args.profile],
         "max_bytes": args.max_bytes,
         "max_concurrency": args.concurrency,
+        "processes": args.processes,
         "max_batch": args.max_batch,
         "timeout": args.timeout,
         "cors_origins": list(args.cors_origin),
@@ -115,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
             profiles=tuple(args.profile),
             max_bytes=args.max_bytes,
             max_concurrency=args.concurrency,
+            processes=args.processes,
             max_batch=args.max_batch,
             timeout=args.timeout,
             cors_origins=tuple(args.cors_origin),

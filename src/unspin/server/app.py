@@ -8,8 +8,7 @@ the event loop), behind the :class:`~.guard.Guard` size limit. Errors are JSON w
 import contextlib
 import logging
 import secrets
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from importlib import resources
 from typing import Any
 
@@ -25,9 +24,9 @@ from ..errors import DataFileError, UnspinError
 from . import models as m
 from .config import ServerConfig
 from .errors import CODES, ApiError, code_for_status, error_body
-from .extract import extract
 from .guard import Guard
 from .runner import Runner
+from .work import Resources
 
 log = logging.getLogger("unspin.server")
 
@@ -46,68 +45,6 @@ def _library_error(e: UnspinError) -> ApiError:
     return ApiError("invalid_input", str(e))
 
 
-def _library(name: str) -> Callable[..., Any]:
-    import unspin
-
-    fn: Callable[..., Any] = getattr(unspin, name)
-    return fn
-
-
-def _detect(text: str, opts: m.DetectOptions, profile: Any = None) -> dict[str, Any]:
-    det = _library("detect")(text, profile=profile, threshold=opts.threshold)
-    result: dict[str, Any] = det.to_dict()
-    return result
-
-
-def _restore(text: str, opts: m.RestoreOptions, profile: Any = None) -> dict[str, Any]:
-    res = _library("restore")(text, profile=profile, min_confidence=opts.min_confidence)
-    result: dict[str, Any] = res.to_dict()
-    return result
-
-
-def _load_profiles(cfg: ServerConfig) -> dict[str, Any]:
-    """Profiles by name, loaded once; a request can only pick one of these."""
-    if not cfg.profiles:
-        return {}
-    import re
-
-    from ..profile import Profile
-
-    out: dict[str, Any] = {}
-    for path in cfg.profiles:
-        prof = Profile.load(path)
-        if not re.fullmatch(m.PROFILE_PATTERN, prof.name):
-            raise DataFileError(f"{path}: profile name {prof.name!r} cannot be used in requests")
-        if prof.name in out:
-            raise DataFileError(f"{path}: a second profile named {prof.name!r}")
-        out[prof.name] = prof
-    return out
-
-
-class _Tracer:
-    """The loaded index, queried from worker threads one at a time."""
-
-    def __init__(self, index: Any) -> None:
-        self.index = index
-        self.lock = threading.Lock()
-
-    def __call__(self, text: str, opts: m.TraceOptions) -> dict[str, Any]:
-        with self.lock:
-            found = self.index.search(text, top=opts.top)
-        return {
-            "candidates": [c.to_dict() for c in found.candidates],
-            "warnings": list(found.warnings),
-        }
-
-
-def _load_index(cfg: ServerConfig) -> _Tracer | None:
-    if cfg.index_path is None:
-        return None
-    from ..trace import Index
-
-    return _Tracer(Index(cfg.index_path))
-
-
 def _static_dir() -> str:
     return str(resources.files("unspin.server") / "static")
 
@@ -115,33 +52,32 @@ def _static_dir() -> str:
 def build_app(config: ServerConfig | None = None) -> Guard:
     """The ASGI app for ``config``; the index (if any) is loaded now, so errors surface here."""
     cfg = config or ServerConfig()
-    tracer = _load_index(cfg)
-    profiles = _load_profiles(cfg)
+    res = Resources.load(cfg.profiles, cfg.index_path)  # in this process too: fail early
+    profiles = res.profiles
+    has_trace = res.index is not None
 
-    def profile_of(name: str | None) -> Any:
-        if name is None:
-            return None
-        if name not in profiles:
+    def check_profile(name: str | None) -> str | None:
+        if name is not None and name not in profiles:
             known = ", ".join(sorted(profiles)) or "none"
             msg = f"profile: unknown profile {name!r} (this server has: {known})"
             raise ApiError("validation_error", msg)
-        return profiles[name]
+        return name
 
-    runner = Runner(cfg.workers, cfg.max_queue, cfg.timeout)
+    runner = Runner(
+        res,
+        cfg.workers,
+        cfg.max_queue,
+        cfg.timeout,
+        processes=cfg.processes,
+        profile_paths=[str(p) for p in cfg.profiles],
+        index_path=str(cfg.index_path) if cfg.index_path else None,
+        warm_up=cfg.warm_up,
+    )
     from .. import __version__
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if cfg.warm_up:
-            # Load the models now rather than on the first request.
-            try:
-                text = "The head of state signed the invoice."
-                d_opts = m.DetectOptions.model_validate({})
-                r_opts = m.RestoreOptions.model_validate({})
-                await runner.run(lambda: _restore(text, r_opts))
-                await runner.run(lambda: _detect(text, d_opts))
-            except Exception as e:  # the service still starts; requests will say what is wrong
-                log.warning("warm-up failed: %s", e)
+        await runner.start()
         try:
             yield
         finally:
@@ -220,7 +156,7 @@ def build_app(config: ServerConfig | None = None) -> Guard:
         return m.VersionInfo(
             version=__version__,
             profiles=sorted(profiles),
-            trace=tracer is not None,
+            trace=has_trace,
             auth=cfg.api_key is not None,
             limits=m.Limits(
                 max_bytes=cfg.max_bytes,
@@ -247,9 +183,9 @@ def build_app(config: ServerConfig | None = None) -> Guard:
     errs = _error_responses(400, *auth, 413, 422, 500, 503, 504)
     v1 = APIRouter(prefix="/v1", dependencies=deps, responses=errs)
 
-    async def call(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    async def call(method: str, *args: Any) -> Any:
         try:
-            return await runner.run(fn)
+            return await runner.call(method, *args)
         except DataFileError as e:  # the server's own data: log the details, show no paths
             log.error("data file problem: %s", e)
             msg = "the server cannot read one of its data files; see the server log"
@@ -263,19 +199,8 @@ def build_app(config: ServerConfig | None = None) -> Guard:
             msg = "an unexpected error occurred; it has been logged"
             raise ApiError("internal_error", msg) from None
 
-    def item(doc_id: str | None, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        try:
-            return {"id": doc_id, "result": fn()}
-        except DataFileError as e:
-            log.error("data file problem: %s", e)
-            msg = "the server cannot read one of its data files; see the server log"
-            return {"id": doc_id, "error": {"code": "internal_error", "message": msg}}
-        except UnspinError as e:
-            return {"id": doc_id, "error": {"code": "invalid_input", "message": str(e)}}
-        except Exception as e:
-            log.exception("library call failed", exc_info=e)
-            msg = "an unexpected error occurred; it has been logged"
-            return {"id": doc_id, "error": {"code": "internal_error", "message": msg}}
+    def docs_of(documents: list[m.Document]) -> list[tuple[str | None, str]]:
+        return [(d.id, d.text) for d in documents]
 
     class DetectBatchRequest(m.DetectOptions):
         documents: list[m.Document] = Field(min_length=1, max_length=cfg.max_batch)
@@ -287,54 +212,40 @@ def build_app(config: ServerConfig | None = None) -> Guard:
         documents: list[m.Document] = Field(min_length=1, max_length=cfg.max_batch)
 
     @v1.post("/detect", response_model=m.DetectResponse, tags=["detect"])
-    async def detect(req: m.DetectRequest) -> dict[str, Any]:
+    async def detect(req: m.DetectRequest) -> Any:
         """How likely the text is to have been spun, and the passages that look spun."""
-        prof = profile_of(req.profile)
-        return await call(lambda: _detect(req.text, req, prof))
+        return await call("detect", req.text, req.threshold, check_profile(req.profile))
 
     @v1.post("/detect/batch", response_model=m.DetectBatchResponse, tags=["detect"])
-    async def detect_batch(req: DetectBatchRequest) -> dict[str, Any]:
+    async def detect_batch(req: DetectBatchRequest) -> Any:
         """Detect on up to `max_batch` documents; each result carries its document's id."""
-        docs, prof = list(req.documents), profile_of(req.profile)
-        return {
-            "results": await runner.run(
-                lambda: [item(d.id, lambda d=d: _detect(d.text, req, prof)) for d in docs]  # type: ignore[misc]
-            )
-        }
+        prof = check_profile(req.profile)
+        results = await call("batch", "detect", docs_of(req.documents), req.threshold, prof)
+        return {"results": results}
 
     @v1.post("/restore", response_model=m.RestoreResponse, tags=["restore"])
-    async def restore(req: m.RestoreRequest) -> dict[str, Any]:
+    async def restore(req: m.RestoreRequest) -> Any:
         """The restored text and every fix, with its offsets, confidence and evidence."""
-        prof = profile_of(req.profile)
-        return await call(lambda: _restore(req.text, req, prof))
+        return await call("restore", req.text, req.min_confidence, check_profile(req.profile))
 
     @v1.post("/restore/batch", response_model=m.RestoreBatchResponse, tags=["restore"])
-    async def restore_batch(req: RestoreBatchRequest) -> dict[str, Any]:
+    async def restore_batch(req: RestoreBatchRequest) -> Any:
         """Restore up to `max_batch` documents; each result carries its document's id."""
-        docs, prof = list(req.documents), profile_of(req.profile)
-        return {
-            "results": await runner.run(
-                lambda: [item(d.id, lambda d=d: _restore(d.text, req, prof)) for d in docs]  # type: ignore[misc]
-            )
-        }
+        prof = check_profile(req.profile)
+        results = await call("batch", "restore", docs_of(req.documents), req.min_confidence, prof)
+        return {"results": results}
 
-    if tracer is not None:
-        tr = tracer
+    if has_trace:
 
         @v1.post("/trace", response_model=m.TraceResponse, tags=["trace"])
-        async def trace(req: m.TraceRequest) -> dict[str, Any]:
+        async def trace(req: m.TraceRequest) -> Any:
             """Candidate sources of the text in the loaded index, with their alignment."""
-            return await call(lambda: tr(req.text, req))
+            return await call("trace", req.text, req.top)
 
         @v1.post("/trace/batch", response_model=m.TraceBatchResponse, tags=["trace"])
-        async def trace_batch(req: TraceBatchRequest) -> dict[str, Any]:
+        async def trace_batch(req: TraceBatchRequest) -> Any:
             """Trace up to `max_batch` documents; each result carries its document's id."""
-            docs = list(req.documents)
-            return {
-                "results": await runner.run(
-                    lambda: [item(d.id, lambda d=d: tr(d.text, req)) for d in docs]  # type: ignore[misc]
-                )
-            }
+            return {"results": await call("batch", "trace", docs_of(req.documents), req.top)}
 
     @v1.post(
         "/extract",
@@ -362,10 +273,7 @@ def build_app(config: ServerConfig | None = None) -> Guard:
                 "unsupported_media_type", "send a .txt or .html file as text/plain or text/html"
             )
         data = await request.body()
-        try:
-            text, fmt = await runner.run(lambda: extract(data, filename, ctype))
-        except UnspinError as e:
-            raise _library_error(e) from None
+        text, fmt = await call("extract", data, filename, ctype)
         return m.Extracted(text=text, format="html" if fmt == "html" else "text")
 
     app.include_router(v1)

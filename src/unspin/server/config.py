@@ -31,6 +31,7 @@ class ServerConfig:
     api_key: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     max_concurrency: int = 0  # 0: one per core
+    processes: bool = False  # library calls in worker processes rather than threads
     max_queue: int = DEFAULT_MAX_QUEUE
     max_batch: int = DEFAULT_MAX_BATCH
     timeout: float = DEFAULT_TIMEOUT

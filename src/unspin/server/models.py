@@ -6,9 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-#: A request names one of the profiles the server loaded at start (``--profile``); it never
-#: gives a path, so requests do not reach the file system.
-PROFILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+from .work import PROFILE_PATTERN  # a request names a profile the server loaded, never a path
 
 
 def _no_surrogates(text: str) -> str:
