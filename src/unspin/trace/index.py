@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ import numpy.typing as npt
 
 from .. import datafile
 from ..errors import DataFileError, InputError
-from .align import AlignedSpan, align, pairs_from_spans
+from .align import AlignedSpan, Alignment, align, pairs_from_spans
 from .fingerprint import FingerprintParams, features, fingerprint_batch
 from .store import FORMAT, MANIFEST, VERSION, Segment, load_segment, remove_segment, write_segment
 
@@ -38,6 +39,8 @@ from .store import FORMAT, MANIFEST, VERSION, Segment, load_segment, remove_segm
 MAX_DF_SHARE = 0.1
 # ... unless they are in fewer documents than this (tiny indexes keep everything).
 MIN_DF_CUTOFF = 50
+# Length normalisation of candidate scores (0: none), as BM25's b.
+LENGTH_B = 0.5
 # Documents fingerprinted together in one batch of array operations.
 _BATCH = 2000
 
@@ -48,15 +51,39 @@ class TraceWarning(UserWarning):
 
 @dataclass(slots=True)
 class Candidate:
-    """A candidate source of a spun text, with the alignment that backs it."""
+    """A candidate source of a spun text, with the alignment that backs it.
+
+    ``score`` is in [0, 1]. Verified (the default), it is the mean of the retrieval score (the
+    IDF-weighted share of the query's fingerprint found in the candidate, length-normalised)
+    and the share of the query's words copied verbatim from the candidate. Unverified
+    (``verify=False``), it is the retrieval score, and the alignment is computed on first use.
+    """
 
     id: str
     score: float
     retrieval_score: float
-    alignment: list[AlignedSpan] = field(default_factory=list)
-    spun_coverage: float = 0.0
-    source_coverage: float = 0.0
+    verified: bool = False
     shard: str = ""
+    _query: str = field(default="", repr=False)
+    _load: Callable[[], str] | None = field(default=None, repr=False)
+    _al: Alignment | None = field(default=None, repr=False)
+
+    def _alignment(self) -> Alignment:
+        if self._al is None:
+            self._al = align(self._query, self._load() if self._load else "")
+        return self._al
+
+    @property
+    def alignment(self) -> list[AlignedSpan]:
+        return self._alignment().spans
+
+    @property
+    def spun_coverage(self) -> float:
+        return self._alignment().spun_coverage
+
+    @property
+    def source_coverage(self) -> float:
+        return self._alignment().source_coverage
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
@@ -66,6 +93,7 @@ class Candidate:
         return {
             "id": self.id,
             "score": round(self.score, 4),
+            "verified": self.verified,
             "retrieval_score": round(self.retrieval_score, 4),
             "spun_coverage": round(self.spun_coverage, 4),
             "source_coverage": round(self.source_coverage, 4),
@@ -103,6 +131,7 @@ class Index:
     ) -> None:
         self.path = Path(path)
         self.buffer_size = buffer_size
+        self.length_b = LENGTH_B
         self._pending_ids: list[str] = []
         self._pending_texts: list[str] = []
         self._session_depth = 0
@@ -343,7 +372,13 @@ class Index:
                 continue
             base = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
             docs = np.asarray(seg.post[np.arange(tot) + base])
-            scores = np.bincount(docs, weights=np.repeat(idf[sel], lens), minlength=seg.docs)
+            scores: npt.NDArray[np.float64] = np.bincount(
+                docs, weights=np.repeat(idf[sel], lens), minlength=seg.docs
+            ).astype(np.float64)
+            if self.length_b:
+                # a document much longer than the query holds more than its source would
+                ratio = np.maximum(1.0, np.asarray(seg.dlen) / len(q))
+                scores = scores / (1.0 - self.length_b + self.length_b * ratio)
             k = min(top, seg.docs)
             best = np.argpartition(-scores, k - 1)[:k]
             for d in best:
@@ -353,42 +388,61 @@ class Index:
         return [(found[si][0], d, s) for s, si, d in scored[:top]]
 
     def search(
-        self, text: str, top: int = 5, *, verify: int | None = None, min_score: float = 0.0
+        self,
+        text: str,
+        top: int = 5,
+        *,
+        verify: bool = True,
+        pool: int | None = None,
+        min_score: float = 0.0,
     ) -> TraceResult:
-        """Ranked candidate sources of ``text``, each verified by alignment, and warnings."""
+        """Ranked candidate sources of ``text``, and warnings.
+
+        With ``verify`` (the default), the best ``pool`` (at least ``top``) candidates are
+        aligned with the query and re-ranked by the verified score; without it, candidates are
+        ranked by retrieval score and aligned only when their alignment is asked for.
+        """
         warns: list[str] = []
         limit = self.params.max_query_chars
         if len(text) > limit:
             warns.append(f"query of {len(text)} characters truncated to the first {limit}")
             text = text[:limit]
-        verify = max(top, verify or 0)
         out: list[Candidate] = []
-        for seg, d, rscore in self.candidates(text, verify):
-            source = seg.text(d)
-            al = align(text, source)
-            score = 0.5 * (al.spun_coverage + min(1.0, rscore))
-            out.append(Candidate(seg.ids[d], score, rscore, al.spans, al.spun_coverage,
-                                 al.source_coverage, shard=str(self.path)))
+        for seg, d, rscore in self.candidates(text, max(top, pool or 0) if verify else top):
+            c = Candidate(seg.ids[d], min(1.0, rscore), rscore, shard=str(self.path),
+                          _query=text, _load=partial(seg.text, d))
+            if verify:
+                c.score = 0.5 * (c.spun_coverage + min(1.0, rscore))
+                c.verified = True
+            out.append(c)
         out.sort(key=lambda c: (-c.score, c.id))
         out = [c for c in out if c.score >= min_score][:top]
         return TraceResult(out, warns)
 
-    def query(self, text: str, top: int = 5, *, min_score: float = 0.0) -> list[Candidate]:
+    def query(
+        self, text: str, top: int = 5, *, verify: bool = True, min_score: float = 0.0
+    ) -> list[Candidate]:
         """Ranked candidate sources of ``text`` (warnings are issued as :class:`TraceWarning`)."""
-        result = self.search(text, top, min_score=min_score)
+        result = self.search(text, top, verify=verify, min_score=min_score)
         for w in result.warnings:
             warnings.warn(w, TraceWarning, stacklevel=2)
         return result.candidates
 
 
 def query_shards(
-    indexes: Iterable[Index], text: str, top: int = 5, *, min_score: float = 0.0
+    indexes: Iterable[Index], text: str, top: int = 5, *, verify: bool = True,
+    min_score: float = 0.0,
 ) -> TraceResult:
-    """Query one index per shard and merge their ranked lists (scores are comparable)."""
+    """Query one index per shard and merge their ranked lists.
+
+    Verified scores are comparable across shards (half of each is the share of the query's
+    words found verbatim in the candidate, the other half a share of the query's features);
+    the shards' IDF weights differ a little, which matters only between near-ties.
+    """
     merged: list[Candidate] = []
     warns: list[str] = []
     for index in indexes:
-        r = index.search(text, top, min_score=min_score)
+        r = index.search(text, top, verify=verify, min_score=min_score)
         merged.extend(r.candidates)
         warns.extend(w for w in r.warnings if w not in warns)
     merged.sort(key=lambda c: (-c.score, c.id))
