@@ -143,9 +143,13 @@ def run(args: argparse.Namespace) -> int:
         "server_header": False,
     }
     print(f"unspin serve: http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
-    if args.workers > 1:
-        os.environ[ENV_CONFIG] = json.dumps({**settings, "api_key_env": args.api_key_env})
-        uvicorn.run("unspin.server:app_from_env", factory=True, workers=args.workers, **common)
-        return 0
-    uvicorn.Server(uvicorn.Config(app, **common)).run()
+    try:
+        if args.workers > 1:
+            os.environ[ENV_CONFIG] = json.dumps({**settings, "api_key_env": args.api_key_env})
+            uvicorn.run("unspin.server:app_from_env", factory=True, workers=args.workers, **common)
+        else:
+            uvicorn.Server(uvicorn.Config(app, **common)).run()
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
+        pass
+    print("unspin serve: stopped", file=sys.stderr)
     return 0
