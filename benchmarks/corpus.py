@@ -474,16 +474,18 @@ def _load(src: Source, lo: int, hi: int, cap: int) -> list[Doc]:
 
 
 CACHE = Path(__file__).resolve().parent.parent / "bench-out" / "corpus-cache"
+# Bump when cleaning or chunking changes: the cache key is this, the kind, the sizes and the
+# installed sources (path and mtime), so an unrelated edit of this file keeps the cache.
+CORPUS_VERSION = 1
 
 
 def _cache_path(kind: str, lo: int, hi: int, cap: int, srcs: list[Source]) -> Path:
-    h = hashlib.sha256(Path(__file__).read_bytes())
-    h.update(f"{kind}:{lo}:{hi}:{cap}".encode())
+    h = hashlib.sha256(f"{CORPUS_VERSION}:{kind}:{lo}:{hi}:{cap}".encode())
     for s in srcs:
         root = s.root()
         stamp = root.stat().st_mtime_ns if root is not None and root.exists() else 0
         h.update(f"{s.name}:{root}:{stamp}".encode())
-    return CACHE / f"{kind}-{h.hexdigest()[:16]}.pickle"
+    return CACHE / f"{kind}-{lo}-{hi}-{h.hexdigest()[:12]}.pickle"
 
 
 def _all_docs(kind: str, lo: int, hi: int, cap: int, missing: str, cache: bool) -> list[Doc]:
@@ -491,7 +493,7 @@ def _all_docs(kind: str, lo: int, hi: int, cap: int, missing: str, cache: bool) 
     path = _cache_path(kind, lo, hi, cap, srcs) if cache else None
     if path is not None and path.exists():
         with path.open("rb") as f:
-            cached: list[Doc] = pickle.load(f)
+            cached: list[Doc] = [Doc(*t) for t in pickle.load(f)]
         return cached
     docs: list[Doc] = []
     complete = True
@@ -513,8 +515,13 @@ def _all_docs(kind: str, lo: int, hi: int, cap: int, missing: str, cache: bool) 
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         with tmp.open("wb") as f:
-            pickle.dump(uniq, f, protocol=pickle.HIGHEST_PROTOCOL)
+            # plain tuples: a pickle of Doc would name the module that wrote it
+            pickle.dump([(d.id, d.text, d.kind, d.source) for d in uniq], f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
+        for stale in path.parent.glob(f"{kind}-{lo}-{hi}-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return uniq
 
 

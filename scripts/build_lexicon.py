@@ -41,6 +41,8 @@ MAX_WORDS = 3
 MAX_ORIGINALS = 16
 RARE_FORM_GAP = 1.0  # Zipf units: a rare form is 10 times rarer than its commonest original
 _POS_TAGS = {"noun": ("NNS",), "verb": ("VBD", "VBZ", "VBG", "VBN")}
+# Moby does not say the part of speech: try both; the frequency filters drop non-words.
+_POS_TAGS["other"] = _POS_TAGS["noun"] + _POS_TAGS["verb"]
 
 
 def _clean(term: str) -> str | None:
@@ -121,7 +123,13 @@ def main() -> None:
     ap.add_argument("-o", "--out", default=str(ROOT / "src/unspin/data/lexicon.msgpack.gz"))
     args = ap.parse_args()
 
-    from lemminflect import getInflection
+    from functools import cache
+
+    from lemminflect import getInflection as _get_inflection
+
+    @cache
+    def getInflection(lemma: str, tag: str) -> tuple[str, ...]:  # noqa: N802
+        return tuple(_get_inflection(lemma, tag=tag))
     from wordfreq import zipf_frequency
 
     zipf_cache: dict[str, float] = {}
@@ -152,7 +160,8 @@ def main() -> None:
                 if " " in syn or " " in orig:
                     continue
                 si, oi = getInflection(syn, tag=tag), getInflection(orig, tag=tag)
-                if si and oi and si[0] != syn and zipf(oi[0]) >= MIN_ZIPF_ORIGINAL:
+                if (si and oi and si[0] != syn and zipf(oi[0]) >= MIN_ZIPF_ORIGINAL
+                        and zipf(si[0]) >= MIN_ZIPF_SPUN):
                     key = (si[0], oi[0])
                     inflected[key] = inflected.get(key, 0) | bits
     for key, bits in inflected.items():

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 from pathlib import Path
@@ -68,10 +67,11 @@ def main() -> None:
     args = ap.parse_args()
 
     import unspin
-    from unspin import detector
+    from unspin import evidence as detector
     from unspin.restorer import default_channel, iter_fixes
 
     rng = random.Random(0)
+    texts: list[tuple[str, list, int]] = []  # type: ignore[type-arg]
     rows, cheap_rows, labels = [], [], []
     cal_x: list[list[float]] = []
     cal_y: list[int] = []
@@ -87,38 +87,47 @@ def main() -> None:
         truth = {(s.start, s.end): s.original.lower() for s in spun.substitutions}
         for txt, label in ((clean, 0), (spun.text, 1)):
             fixes = list(iter_fixes(txt, default_channel()))
-            rows.append([detector.features(txt, fixes)[f] for f in detector.FEATURES])
-            cheap_rows.append([detector.cheap_features(txt)[f] for f in detector.CHEAP_FEATURES])
-            labels.append(label)
+            texts.append((txt, fixes, label))
             for f in fixes:
                 ok = label == 1 and truth.get((f.start, f.end)) == f.original.lower()
-                margin = f.evidence.lm_gain + f.evidence.channel
-                cal_x.append([margin] + [float(f.evidence.source == s) for s in sources])
                 cal_y.append(int(ok))
         if k % 20 == 0:
             print(f"  {k}/{len(docs)}", file=sys.stderr)
 
+    # 1. The detector, on margin features (no confidences involved).
+    for txt, fixes, label in texts:
+        evs = [f.evidence for f in fixes]
+        rows.append([detector.features(txt, evs)[f] for f in detector.FEATURES])
+        cheap_rows.append([detector.cheap_features(txt)[f] for f in detector.CHEAP_FEATURES])
+        labels.append(label)
     y = np.array(labels, dtype=float)
     out = {"version": 1, "trained_on": f"{len(docs)} tune-split documents, profiles "
                                          f"{', '.join(TUNING_PROFILES)}, rates {RATES}"}
     w, b, mean, scale = fit_logistic(np.array(rows), y)
     out["full"] = model_json(detector.FEATURES, w, b, mean, scale, 0.5)
+    full = detector.Model(**out["full"])  # type: ignore[arg-type]
     w, b, mean, scale = fit_logistic(np.array(cheap_rows), y)
     out["cheap"] = model_json(detector.CHEAP_FEATURES, w, b, mean, scale, 0.5)
     (ROOT / "src/unspin/data/detector.json").write_text(json.dumps(out, indent=1) + "\n")
 
-    # Fix calibration: confidence = sigmoid(a * margin + b + bias[source]).
+    # 2. Fix calibration: sigmoid(a * margin + b + bias[source] + d * document logit).
+    for txt, fixes, _label in texts:
+        evs = [f.evidence for f in fixes]
+        doc_logit = full.logit(detector.features(txt, evs)) if evs else 0.0
+        for f in fixes:
+            cal_x.append([detector.margin(f.evidence), doc_logit]
+                         + [float(f.evidence.source == s) for s in sources])
     cx, cy = np.array(cal_x), np.array(cal_y, dtype=float)
     cw, cb, cmean, cscale = fit_logistic(cx, cy, l2=1e-1)
     a = float(cw[0] / cscale[0])
+    d = float(cw[1] / cscale[1])
     offset = cb - float(sum(cw[i] * cmean[i] / cscale[i] for i in range(len(cw))))
-    bias = {s: float(cw[i + 1] / cscale[i + 1]) for i, s in enumerate(sources)}
-    cal = {"version": 1, "a": a, "b": offset, "source_bias": bias,
+    bias = {s: float(cw[i + 2] / cscale[i + 2]) for i, s in enumerate(sources)}
+    cal = {"version": 1, "a": a, "b": offset, "source_bias": bias, "document": d,
            "trained_on": f"{len(cy)} proposed fixes, {int(cy.sum())} correct"}
     (ROOT / "src/unspin/data/calibration.json").write_text(json.dumps(cal, indent=1) + "\n")
     print(json.dumps(cal, indent=1), file=sys.stderr)
     print(f"detector: {int(y.sum())} spun, {int(len(y) - y.sum())} clean texts", file=sys.stderr)
-    _ = math
 
 
 if __name__ == "__main__":

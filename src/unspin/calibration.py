@@ -1,7 +1,9 @@
 """From evidence to a confidence: a logistic model over the evidence of one fix.
 
 The margin of a fix is how much more probable the text is with it, in log10 units: the
-context-model gain plus the channel prior. ``confidence = sigmoid(a * margin + b + bias[source])``
+context-model gain plus the channel prior. ``confidence = sigmoid(a * margin + b + bias[source]
++ d * document_logit)``, where ``document_logit`` is the detector's log-odds that the
+surrounding block of text is spun (a fix is more credible in a document that looks spun),
 with parameters fitted on held-apart synthetic data by ``scripts/calibrate.py`` and
 shipped in ``data/calibration.json``; until fitted, margin is read as log10 odds.
 """
@@ -17,7 +19,8 @@ from .datafile import packaged
 from .fixes import Evidence
 
 FILE = "calibration.json"
-_DEFAULT: dict[str, Any] = {"version": 1, "a": math.log(10), "b": 0.0, "source_bias": {}}
+_DEFAULT: dict[str, Any] = {"version": 1, "a": math.log(10), "b": 0.0, "source_bias": {},
+                            "document": 0.0}
 
 
 @cache
@@ -29,9 +32,11 @@ def params() -> dict[str, Any]:
     return p
 
 
-def confidence(ev: Evidence) -> float:
+def confidence(ev: Evidence, document_logit: float = 0.0) -> float:
+    """P(fix is right | its margin, its source, how spun its document looks)."""
     p = params()
     margin = ev.lm_gain + ev.channel
-    z = p["a"] * margin + p["b"] + p["source_bias"].get(ev.source, 0.0)
+    z = (p["a"] * margin + p["b"] + p["source_bias"].get(ev.source, 0.0)
+         + p.get("document", 0.0) * document_logit)
     z = max(-30.0, min(30.0, z))
     return 1.0 / (1.0 + math.exp(-z))

@@ -129,6 +129,8 @@ class Channel:
     priors: Priors = field(default_factory=Priors)
     sources: tuple[str, ...] = tuple(SOURCES)
     _memo: dict[tuple[str, ...], list[Candidate]] = field(default_factory=dict, repr=False)
+    discounts: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = field(
+        default_factory=dict, repr=False)
 
     def candidates(self, words: tuple[str, ...]) -> list[Candidate]:
         """Originals that the spun ``words`` may stand for, best prior first per original."""

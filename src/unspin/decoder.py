@@ -26,6 +26,7 @@ NAME_PENALTY = 1.5
 # A candidate is searched only if a local test (the original in the left and right context of
 # the spun word) does not find it worse than keeping by more than this, in log10.
 PRUNE_MARGIN = 1.0
+MAX_CONSIDER = 10  # candidates per span scored by the context model (best priors first)
 MAX_CANDIDATES = 6  # per span, after pruning
 BEAM = 8  # states kept per position
 
@@ -134,26 +135,44 @@ def _edges_at(i: int, norms: list[str], glued: list[bool], caps: list[int], lm: 
         right = norms[i + length] if i + length < len(norms) else EOS
         keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
         scored = []
-        for c in cands:
-            if c.source != "profile" and (shape == 2 or (not known and c.source == "thesaurus")):
+        weight = channel.priors.document_weight
+        for c in cands[:MAX_CONSIDER]:
+            profile = c.source == "profile"
+            if not profile and (shape == 2 or (not known and c.source == "thesaurus")):
                 continue  # acronyms, and words the model cannot judge
-            if shape == 1 and c.source != "profile":
-                c = replace(c, prior=c.prior - NAME_PENALTY)
+            prior = c.prior
+            if shape == 1 and not profile:
+                prior -= NAME_PENALTY
             if c.source == "thesaurus":
-                freq_gain = lm.score(c.original, "", "") - lm.score(spun, "", "")
-                if freq_gain > 0:
-                    discount = channel.priors.frequency_discount * freq_gain
-                    c = replace(c, prior=round(c.prior - discount, 3))
-            if doc is not None and c.source != "profile":
+                prior -= _frequency_discount(spun, c.original, lm, channel)
+            # Log-probabilities are <= 0, so the first word bounds the whole local score:
+            # most candidates are dropped after one query.
+            bound = prior + lm.logp(c.original[0], h1, h2) + (0.0 if profile else 2 * weight)
+            if bound <= keep_local - PRUNE_MARGIN:
+                continue
+            if doc is not None and not profile:
                 llr = doc.llr(" ".join(spun), " ".join(c.original))
-                weight = channel.priors.document_weight
-                c = replace(c, prior=round(c.prior + weight * max(-3.0, min(2.0, llr)), 3))
-            local = c.prior + lm.score(c.original, h1, h2) + _next(lm, right, c.original, h1)
+                prior += weight * max(-3.0, min(2.0, llr))
+            local = prior + lm.score(c.original, h1, h2) + _next(lm, right, c.original, h1)
             if local > keep_local - PRUNE_MARGIN:
-                scored.append((local, c))
+                scored.append((local, prior, c))
         scored.sort(key=lambda x: -x[0])
-        edges += [_Edge(length, c.original, c) for _, c in scored[:MAX_CANDIDATES]]
+        edges += [_Edge(length, c.original, c if p == c.prior else replace(c, prior=round(p, 3)))
+                  for _, p, c in scored[:MAX_CANDIDATES]]
     return edges
+
+
+def _frequency_discount(spun: tuple[str, ...], original: tuple[str, ...], lm: ContextModel,
+                        channel: Channel) -> float:
+    """The share of the model's plain frequency preference a thesaurus candidate loses
+    (see ``Priors.frequency_discount``); memoised on the channel."""
+    key = (spun, original)
+    memo = channel.discounts
+    v = memo.get(key)
+    if v is None:
+        gain = lm.score(original, "", "") - lm.score(spun, "", "")
+        v = memo[key] = channel.priors.frequency_discount * max(0.0, gain)
+    return v
 
 
 def _shape(word: str, sentence_initial: bool) -> int:

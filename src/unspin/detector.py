@@ -15,21 +15,12 @@ the evidence is strong.
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import lexicon, rules
-from .channel import STOPWORDS
-from .datafile import packaged
-from .errors import DataFileError
+from . import evidence
 from .fingerprints import FingerprintList, bundled
-from .fixes import Fix
-from .lm import get_model
 from .profile import Profile
 from .restorer import channel_for, iter_fixes, looks_english
 from .text import tokenize
@@ -37,19 +28,6 @@ from .text import tokenize
 MIN_WORDS = 30  # shorter texts are "uncertain": too little evidence either way
 UNCERTAIN_BAND = 0.15  # scores this close to the threshold are "uncertain"
 SPAN_MIN_CONFIDENCE = 0.5
-
-FEATURES = (
-    "fixes_per100",
-    "idiom_per100",
-    "tortured_per100",
-    "profile_per100",
-    "thesaurus_per100",
-    "gain_per_word",
-    "lm_per_word",
-    "fingerprint_per100",
-    "log_words",
-)
-CHEAP_FEATURES = ("filler_per100", "fingerprint_per100", "form_per100", "log_words")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,59 +59,6 @@ class Detection:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Model:
-    weights: dict[str, float]
-    bias: float
-    mean: dict[str, float]
-    scale: dict[str, float]
-    threshold: float
-
-    def prob(self, x: dict[str, float]) -> float:
-        z = self.bias + sum(w * (x[k] - self.mean[k]) / self.scale[k] for k, w in self.weights.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-@cache
-def _model(kind: str) -> _Model:
-    path = packaged("detector.json")
-    try:
-        data = json.loads(Path(path).read_text())[kind]
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: detector model missing; run scripts/train_detector.py") from None
-    return _Model(data["weights"], data["bias"], data["mean"], data["scale"], data["threshold"])
-
-
-def features(text: str, fixes: Sequence[Fix], fingerprints: FingerprintList | None = None) -> dict[str, float]:
-    lm = get_model()
-    words = [t.norm for t in tokenize(text) if t.is_word]
-    n = max(len(words), 1)
-    sure = [f for f in fixes if f.confidence >= SPAN_MIN_CONFIDENCE]
-
-    def per100(k: int) -> float:
-        return 100.0 * k / n
-
-    def by(source: str) -> int:
-        return sum(1 for f in sure if f.evidence.source == source)
-
-    lm_total, h1, h2 = 0.0, "<s>", ""
-    for w in words[:2000]:
-        lm_total += lm.logp(w, h1, h2)
-        h2, h1 = h1, w
-    fp = bundled() if fingerprints is None else fingerprints
-    return {
-        "fixes_per100": per100(len(sure)),
-        "idiom_per100": per100(by("idiom")),
-        "tortured_per100": per100(by("tortured")),
-        "profile_per100": per100(by("profile")),
-        "thesaurus_per100": per100(by("thesaurus")),
-        "gain_per_word": sum(max(0.0, f.evidence.lm_gain + f.evidence.channel) for f in fixes) / n,
-        "lm_per_word": lm_total / max(min(n, 2000), 1),
-        "fingerprint_per100": per100(sum(1 for _ in fp.find(text))),
-        "log_words": math.log(n),
-    }
-
-
 def detect(
     text: str,
     *,
@@ -142,7 +67,7 @@ def detect(
     fingerprints: FingerprintList | None = None,
 ) -> Detection:
     """Score how likely ``text`` is machine-spun, with the spans that give it away."""
-    model = _model("full")
+    model = evidence.model("full")
     threshold = model.threshold if threshold is None else threshold
     words = sum(1 for t in tokenize(text) if t.is_word)
     if words == 0:
@@ -151,7 +76,7 @@ def detect(
         return Detection(0.0, "uncertain", reasons=["not English: unspin models English only"])
     channel = channel_for(profile)
     fixes = list(iter_fixes(text, channel))
-    x = features(text, fixes, fingerprints)
+    x = evidence.features(text, [f.evidence for f in fixes], fingerprints)
     score = model.prob(x)
     spans = [
         Span(f.start, f.end, f.spun, f.original, round(f.confidence, 4),
@@ -193,31 +118,14 @@ def _reasons(x: dict[str, float], spans: list[Span]) -> list[str]:
 
 # --- the cheap path ----------------------------------------------------------------------
 
-@cache
-def _fillers() -> FingerprintList:
-    return FingerprintList((i.spun, i.original, "idiom") for v in rules.idioms().values() for i in v)
-
-
-def cheap_features(text: str) -> dict[str, float]:
-    words = [t.norm for t in tokenize(text) if t.is_word]
-    n = max(len(words), 1)
-    forms = sum(1 for w in words if w not in STOPWORDS and lexicon.is_spinner_form(w))
-    return {
-        "filler_per100": 100.0 * sum(1 for _ in _fillers().find(text)) / n,
-        "fingerprint_per100": 100.0 * sum(1 for _ in bundled().find(text)) / n,
-        "form_per100": 100.0 * forms / n,
-        "log_words": math.log(n),
-    }
-
-
 def is_spun(text: str, *, chunk_words: int = 400) -> bool:
     """Cheap check: True as soon as one chunk of the text looks spun. No context model."""
-    model = _model("cheap")
+    model = evidence.model("cheap")
     tokens = text.split()
     for i in range(0, max(len(tokens), 1), chunk_words):
         chunk = " ".join(tokens[i : i + chunk_words])
         if len(chunk.split()) < MIN_WORDS and i > 0:
             break
-        if model.prob(cheap_features(chunk)) >= model.threshold:
+        if model.prob(evidence.cheap_features(chunk)) >= model.threshold:
             return True
     return False

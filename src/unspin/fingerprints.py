@@ -82,10 +82,20 @@ def parse_fingerprint_file(path: str | Path) -> list[tuple[str, str, str]]:
     return out
 
 
-@cache
-def bundled() -> FingerprintList:
+def bundled_entries() -> list[tuple[str, str, str]]:
+    """(phrase, expected, source) of the bundled list."""
     t = rules.tortured()
     entries = [(k, v[0], "tortured-phrases (dev)") for k, v in t.phrases.items()]
     entries += [(i.spun, i.original, "spinner idiom") for v in rules.idioms().values() for i in v
                 if i.kind == "filler"]
-    return FingerprintList(entries)
+    return entries
+
+
+@cache
+def bundled() -> FingerprintList:
+    return FingerprintList(bundled_entries())
+
+
+def with_user_list(path: str | Path) -> FingerprintList:
+    """The bundled list plus a user's file."""
+    return FingerprintList(bundled_entries() + parse_fingerprint_file(path))

@@ -57,5 +57,6 @@ def max_words() -> int:
     return 3
 
 
-def source_names(bits: int) -> list[str]:
-    return [name for name, bit in SOURCES.items() if bits & bit]
+@cache
+def source_names(bits: int) -> tuple[str, ...]:
+    return tuple(name for name, bit in SOURCES.items() if bits & bit)

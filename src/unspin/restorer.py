@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import calibration
+from . import calibration, evidence
 from .channel import Channel, default_channel
 from .decoder import decode, word_units
 from .docstats import DocStats
+from .errors import DataFileError
 from .fixes import Evidence, Fix, Restoration, apply_fixes
 from .lm import get_model
 from .profile import Profile
@@ -62,16 +63,37 @@ def iter_fixes(text: str, channel: Channel) -> Iterator[Fix]:
     lm = get_model()
     for block in _blocks(text):
         doc = DocStats([t for _, toks in block for t in toks], lm)
-        sents = [s for _, toks in block for s in sentences(toks)]
-        for sent in sents:
+        found: list[tuple[int, int, str, str, Evidence]] = []
+        for sent in (s for _, toks in block for s in sentences(toks)):
             words, _ = word_units(sent)
             for ch in decode(sent, lm, channel, doc):
                 start, end = words[ch.first].start, words[ch.last - 1].end
-                spun = text[start:end]
-                original = match_case(" ".join(ch.candidate.original), spun)
-                evidence = Evidence(ch.candidate.source, round(ch.lm_gain, 3),
-                                    round(ch.candidate.prior, 3), ch.candidate.note)
-                yield Fix(start, end, spun, original, calibration.confidence(evidence), evidence)
+                original = match_case(" ".join(ch.candidate.original), text[start:end])
+                article = words[ch.first - 1] if ch.first > 0 else None
+                if article is not None and article.norm in ("a", "an"):
+                    # the spinner fixed the article for its word; fix it back for ours
+                    wanted = "an" if original[:1].lower() in "aeiou" else "a"
+                    if article.norm != wanted:
+                        gap = text[article.end : words[ch.first].start]
+                        original = match_case(wanted, article.text) + gap + original
+                        start = article.start
+                ev = Evidence(ch.candidate.source, round(ch.lm_gain, 3),
+                              round(ch.candidate.prior, 3), ch.candidate.note)
+                found.append((start, end, text[start:end], original, ev))
+        doc_logit = _document_logit(text, block, [f[4] for f in found])
+        for start, end, spun, original, ev in found:
+            yield Fix(start, end, spun, original, calibration.confidence(ev, doc_logit), ev)
+
+
+def _document_logit(text: str, block: list[tuple[int, list[Token]]], evs: list[Evidence]) -> float:
+    """The detector's log-odds that this block is spun (0 when no detector is installed)."""
+    if not block or not evs:
+        return 0.0
+    first, last = block[0][0], block[-1][1][-1].end if block[-1][1] else block[-1][0]
+    try:
+        return evidence.model("full").logit(evidence.features(text[first:last], evs))
+    except DataFileError:
+        return 0.0
 
 
 def _blocks(text: str) -> Iterator[list[tuple[int, list[Token]]]]:

@@ -1,0 +1,61 @@
+"""unspin detect: one verdict line per file, or JSON; the exit code gates a pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..errors import UnspinError
+from ._common import read_input
+
+NAME = "detect"
+HELP = "say how likely a text is machine-spun, and where"
+DESCRIPTION = (
+    "Score how likely each FILE ('-' for stdin) is machine-spun: a calibrated probability, a "
+    "label and the strongest evidence. Exit status: 0 all clean, 1 some text spun, 3 some "
+    "uncertain (and none spun), 2 error."
+)
+EXIT = {"clean": 0, "spun": 1, "uncertain": 3}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for standard input")
+    p.add_argument("--json", action="store_true",
+                   help="print {score, label, spans, profile, reasons} (one JSON object per line)")
+    p.add_argument("--threshold", type=float, default=None, metavar="P",
+                   help="score at or above which a text is 'spun' (default: the model's, 0.5)")
+    p.add_argument("--profile", metavar="FILE", help="a spinner profile made by 'unspin learn'")
+    p.add_argument("--fingerprints", metavar="FILE",
+                   help="extra known spun phrases: the Problematic Paper Screener's CSV export "
+                        "or a TSV of spun<TAB>expected")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..detector import detect
+    from ..fingerprints import with_user_list
+
+    fp = with_user_list(args.fingerprints) if args.fingerprints else None
+    worst = 0
+    errors = 0
+    for path in args.files:
+        try:
+            d = detect(read_input(path), profile=args.profile, threshold=args.threshold,
+                       fingerprints=fp)
+        except UnspinError as e:
+            if len(args.files) == 1:
+                raise
+            print(f"unspin detect: error: {e}", file=sys.stderr)
+            errors += 1
+            continue
+        name = "<stdin>" if path == "-" else path
+        if args.json:
+            print(json.dumps({"file": name, **d.to_dict()}, ensure_ascii=False))
+        else:
+            why = d.reasons[0] if d.reasons else "no evidence of spinning"
+            print(f"{name}\t{d.score:.3f}\t{d.label}\t{why}")
+        worst = max(worst, {0: 0, 3: 1, 1: 2}[EXIT[d.label]])
+    if errors:
+        return 2
+    return {0: 0, 1: 3, 2: 1}[worst]
+

@@ -1,0 +1,122 @@
+"""The evidence of a text: features of its decoding, and the fitted models that read them.
+
+Shared by :mod:`unspin.restorer` (a fix is more credible in a document that looks spun) and
+:mod:`unspin.detector` (a document looks spun when the restorer finds much to fix). The
+features use the *margins* of proposed fixes (context-model gain plus channel prior), never
+their confidences, so that there is no circle between the two. The models are logistic
+regressions fitted on the tune split by ``scripts/train_detector.py`` and shipped in
+``data/detector.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from . import lexicon, rules
+from .channel import STOPWORDS
+from .datafile import packaged
+from .errors import DataFileError
+from .fingerprints import FingerprintList, bundled
+from .fixes import Evidence
+from .lm import BOS, get_model
+from .text import tokenize
+
+FEATURES = (
+    "fixes_per100",
+    "idiom_per100",
+    "tortured_per100",
+    "profile_per100",
+    "thesaurus_per100",
+    "gain_per_word",
+    "lm_per_word",
+    "fingerprint_per100",
+    "log_words",
+)
+CHEAP_FEATURES = ("filler_per100", "fingerprint_per100", "form_per100", "log_words")
+
+
+def margin(ev: Evidence) -> float:
+    return ev.lm_gain + ev.channel
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    weights: dict[str, float]
+    bias: float
+    mean: dict[str, float]
+    scale: dict[str, float]
+    threshold: float
+
+    def logit(self, x: dict[str, float]) -> float:
+        z = self.bias + sum(w * (x[k] - self.mean[k]) / self.scale[k] for k, w in self.weights.items())
+        return max(-30.0, min(30.0, z))
+
+    def prob(self, x: dict[str, float]) -> float:
+        return 1.0 / (1.0 + math.exp(-self.logit(x)))
+
+
+@cache
+def model(kind: str) -> Model:
+    path = packaged("detector.json")
+    try:
+        data = json.loads(Path(path).read_text())[kind]
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: detector model missing; run scripts/train_detector.py") from None
+    except (ValueError, KeyError):
+        raise DataFileError(f"{path}: not a detector model file (no '{kind}' model)") from None
+    return Model(data["weights"], data["bias"], data["mean"], data["scale"], data["threshold"])
+
+
+def features(text: str, evidence: Sequence[Evidence],
+             fingerprints: FingerprintList | None = None) -> dict[str, float]:
+    """Document features from the evidence of every fix the decoder proposed."""
+    lm = get_model()
+    words = [t.norm for t in tokenize(text) if t.is_word]
+    n = max(len(words), 1)
+    sure = [e for e in evidence if margin(e) > 0]
+
+    def per100(k: int) -> float:
+        return 100.0 * k / n
+
+    def by(source: str) -> int:
+        return sum(1 for e in sure if e.source == source)
+
+    lm_total, h1, h2 = 0.0, BOS, ""
+    for w in words[:2000]:
+        lm_total += lm.logp(w, h1, h2)
+        h2, h1 = h1, w
+    fp = bundled() if fingerprints is None else fingerprints
+    return {
+        "fixes_per100": per100(len(sure)),
+        "idiom_per100": per100(by("idiom")),
+        "tortured_per100": per100(by("tortured")),
+        "profile_per100": per100(by("profile")),
+        "thesaurus_per100": per100(by("thesaurus")),
+        "gain_per_word": sum(max(0.0, margin(e)) for e in evidence) / n,
+        "lm_per_word": lm_total / max(min(n, 2000), 1),
+        "fingerprint_per100": per100(sum(1 for _ in fp.find(text))),
+        "log_words": math.log(n),
+    }
+
+
+@cache
+def _fillers() -> FingerprintList:
+    return FingerprintList((i.spun, i.original, "idiom") for v in rules.idioms().values() for i in v)
+
+
+def cheap_features(text: str) -> dict[str, float]:
+    """Dictionary-only features: no context model, a few microseconds a word."""
+    words = [t.norm for t in tokenize(text) if t.is_word]
+    n = max(len(words), 1)
+    forms = sum(1 for w in words if w not in STOPWORDS and lexicon.is_spinner_form(w))
+    return {
+        "filler_per100": 100.0 * sum(1 for _ in _fillers().find(text)) / n,
+        "fingerprint_per100": 100.0 * sum(1 for _ in bundled().find(text)) / n,
+        "form_per100": 100.0 * forms / n,
+        "log_words": math.log(n),
+    }

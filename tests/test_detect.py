@@ -1,0 +1,75 @@
+"""detect() and is_spun(): labels, spans with reasons, fingerprints, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import unspin
+from unspin.fingerprints import FingerprintList, parse_fingerprint_file
+
+HONEST = (
+    "The city council met on Tuesday evening to discuss the budget for the coming year. "
+    "Members argued about the cost of repairing roads and the library, and several residents "
+    "spoke about the need for more bus routes. The mayor said that a final vote would be held "
+    "next month, after the finance committee has reviewed the numbers and the public has had "
+    "a chance to comment on the plan."
+)
+
+
+def spun_version(text: str) -> str:
+    return unspin.spin(text, profile="filler", rate=0.6, seed=11).text
+
+
+def test_spun_and_honest_are_told_apart_with_reasons() -> None:
+    spun = spun_version(HONEST)
+    d_spun, d_honest = unspin.detect(spun), unspin.detect(HONEST)
+    assert d_spun.score > d_honest.score
+    assert d_spun.label == "spun" and d_honest.label == "clean"
+    assert d_spun.spans and d_spun.reasons
+    for s in d_spun.spans:
+        assert spun[s.start : s.end] == s.text and s.reason and 0 <= s.score <= 1
+    as_dict = d_spun.to_dict()
+    assert set(as_dict) == {"score", "label", "spans", "profile", "reasons"}
+
+
+def test_short_and_empty_texts_are_uncertain() -> None:
+    assert unspin.detect("").label == "uncertain"
+    d = unspin.detect("The head of state has actually spoken.")
+    assert d.label == "uncertain" and "too short" in d.reasons[0]
+
+
+def test_is_spun_fast_path_agrees_on_clear_cases() -> None:
+    assert unspin.is_spun(spun_version(HONEST * 2))
+    assert not unspin.is_spun(HONEST * 2)
+
+
+def test_user_fingerprints_screener_csv_and_tsv(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    csv_path = tmp_path / "pps.csv"
+    csv_path.write_text("Fingerprint - Tortured Phrase,Expected Text,Nb Retrieved Papers\n"
+                        "bosom peril,breast cancer,123\n")
+    tsv_path = tmp_path / "list.tsv"
+    tsv_path.write_text("spun\texpected\nflag-bearer ailment,flagship disease\n".replace(",", "\t"))
+    for path, phrase in ((csv_path, "bosom peril"), (tsv_path, "flag-bearer ailment")):
+        fl = FingerprintList(parse_fingerprint_file(path))
+        hits = list(fl.find(f"Patients with {phrase.title()} were enrolled."))
+        assert [h.phrase.lower() for h in hits] == [phrase]
+
+
+def test_cli_exit_codes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    honest, spun = tmp_path / "honest.txt", tmp_path / "spun.txt"
+    honest.write_text(HONEST)
+    spun.write_text(spun_version(HONEST))
+    def run(*a: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "unspin", "detect", *a],
+                              capture_output=True, text=True, timeout=120)
+    assert run(str(honest)).returncode == 0
+    both = run(str(honest), str(spun))
+    assert both.returncode == 1 and len(both.stdout.splitlines()) == 2
+    short = tmp_path / "short.txt"
+    short.write_text("Hello there.")
+    assert run(str(short)).returncode == 3
+    binary = tmp_path / "b.bin"
+    binary.write_bytes(b"\x00\xff\x00")
+    r = run(str(binary))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
