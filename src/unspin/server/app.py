@@ -1,8 +1,12 @@
 """The ASGI app: a JSON API over detect, restore and trace, and the page.
 
-Every library call runs in the :class:`~.runner.Runner` thread pool (CPU-bound work never blocks
-the event loop), behind the :class:`~.guard.Guard` size limit. Errors are JSON with stable codes
-(see :mod:`.errors`). Nothing in a request names a file: profiles are names, uploads are bytes.
+Every library call runs in the :class:`~.runner.Runner` pool (threads, or worker processes), so
+CPU-bound work never blocks the event loop, behind the :class:`~.guard.Guard` size limit. Errors
+are JSON with stable codes (see :mod:`.errors`). Nothing in a request names a file: profiles
+are names of profiles loaded at start, uploads are bytes.
+
+(No ``from __future__ import annotations`` here: FastAPI must see the batch request classes,
+defined per app because their size limit is a setting, as real types.)
 """
 
 import contextlib
