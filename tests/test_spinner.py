@@ -102,6 +102,13 @@ def test_inflection_and_case_are_kept() -> None:
     assert "Cutting Edge." in r.text and "BATTLE." in r.text
 
 
+def test_inflected_forms_share_the_key() -> None:
+    # the key is per lemma: "bill" and "bills" become the same word, singular and plural
+    for seed in range(20):
+        first, _, second = spin("bill and bills", "thesaurus", 1.0, seed).text.split()
+        assert second == first + "s" and first != "bill"
+
+
 def test_thesaurus_is_single_word_and_context_blind() -> None:
     r = spin(LONG, "thesaurus", rate=1.0, seed=0)
     assert all(" " not in s.spun and " " not in s.original for s in r.substitutions)
@@ -154,8 +161,9 @@ def test_to_dict_round_trips_through_json() -> None:
     assert d["substitutions"][0] == r.substitutions[0].to_dict()
 
 
-WORDS = ["the", "and", "war", "front", "line", "People's", "has", "President", "bill", "deep",
-         "learning", "big", "data", "forces", "12", "x@y.com", "http://a.io/war", "signs", "is"]
+WORDS = ["the", "and", "war", "front", "line", "People's", "People’s", "FORCES", "has",
+         "President", "bill", "deep", "learning", "big", "data", "forces", "12", "x@y.com",
+         "http://a.io/war", "signs", "is"]
 
 
 @settings(max_examples=60, deadline=None)
