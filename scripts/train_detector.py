@@ -10,7 +10,9 @@ fitted by Newton's method with a small L2 penalty; the feature list is in
 ``unspin.detector.FEATURES`` and ``CHEAP_FEATURES``.
 
 The calibration of fix confidence is fitted on the same spins: a proposed fix is correct
-when it restores a substitution the spinner made, wrong otherwise.
+when it restores a substitution the spinner made exactly, and wrong when it changes a word
+the spinner did not touch; a wrong guess at a spun word (whose original the channel cannot
+reach) is left out of the fit.
 
     python scripts/train_detector.py [--docs 120]
 """
@@ -67,6 +69,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import unspin
+    from unspin import calibration
     from unspin import evidence as detector
     from unspin.restorer import default_channel, iter_fixes
 
@@ -89,8 +92,11 @@ def main() -> None:
             fixes = list(iter_fixes(txt, default_channel()))
             texts.append((txt, fixes, label))
             for f in fixes:
-                ok = label == 1 and truth.get((f.start, f.end)) == f.original.lower()
-                cal_y.append(int(ok))
+                want = truth.get((f.start, f.end)) if label == 1 else None
+                # right place, wrong guess: the word was spun and the original is not
+                # recoverable from it; neither a correct fix nor damage, so not a label
+                cal_y.append(-1 if want is not None and want != f.original.lower()
+                             else int(want is not None))
         if k % 20 == 0:
             print(f"  {k}/{len(docs)}", file=sys.stderr)
 
@@ -114,10 +120,12 @@ def main() -> None:
     for txt, fixes, _label in texts:
         evs = [f.evidence for f in fixes]
         doc_logit = full.logit(detector.features(txt, evs)) if evs else 0.0
+        doc_logit = max(-calibration.DOCUMENT_LOGIT_CLIP, min(calibration.DOCUMENT_LOGIT_CLIP, doc_logit))
         for f in fixes:
             cal_x.append([detector.margin(f.evidence), doc_logit]
                          + [float(f.evidence.source == s) for s in sources])
-    cx, cy = np.array(cal_x), np.array(cal_y, dtype=float)
+    keep = np.array(cal_y) >= 0
+    cx, cy = np.array(cal_x)[keep], np.array(cal_y, dtype=float)[keep]
     cw, cb, cmean, cscale = fit_logistic(cx, cy, l2=1e-1)
     a = float(cw[0] / cscale[0])
     d = float(cw[1] / cscale[1])

@@ -47,7 +47,27 @@ def test_in_the_wild(doc: dict[str, str]) -> None:
     text = doc["spun_text"]
     result = unspin.restore(text)
     assert unspin.apply_fixes(text, result.fixes) == result.text
-    words = len(text.split())
-    # real spun news: the restorer finds substitutions at a rate far above honest text
-    assert len(result.fixes) / words > 0.01
-    assert unspin.detect(text).label == "spun"
+    # real spun news scores as riskier than honest news of the same length
+    honest = " ".join(HONEST_NEWS.split()[: len(text.split())])
+    assert unspin.detect(text).score > unspin.detect(honest).score
+
+
+# Honest news, written for this test (about 300 words).
+HONEST_NEWS = """The regional council approved a new budget on Thursday after a long debate about
+road repairs, school buildings and the cost of running the bus network. Council members said
+the plan would raise spending on maintenance by four percent, while keeping property taxes at
+last year's level. Several residents spoke at the meeting. One teacher asked why the money for
+the new library had been delayed again, and a group of shop owners complained that parking in
+the town centre had become too expensive. The finance director explained that the library
+project was waiting for a report from engineers, who had found problems with the foundations
+of the old site. She said the report was expected in March and that the council would decide
+then whether to build on a different plot. The mayor thanked the staff for their work and said
+that the budget was a careful one, given the rising price of energy and the uncertain state of
+the economy. Opposition members voted against the plan. Their leader said the council should
+have done more to help families with young children, and that the bus fares were still too
+high for students and pensioners. The vote was carried by eleven votes to seven. The budget
+will take effect in April, and the council will publish a summary on its website next week.
+Local businesses have asked for a meeting with the transport committee to discuss the parking
+charges, and the committee chair said she would be happy to meet them before the summer. In
+other business, the council agreed to rename a small park in honour of a nurse who worked in
+the town for forty years, and to plant two hundred trees along the river path."""

@@ -68,9 +68,14 @@ def test_empty_and_non_english() -> None:
 
 
 def test_capitalisation_and_articles_follow_the_original() -> None:
-    r = unspin.restore("As well as that, an irregular woodland was trained.")
+    from unspin.profile import Profile, Rule
+
+    farm = Profile.from_rules("farm", [Rule("irregular woodland", "random forest", 9, 0.95)])
+    spun = "As well as that, an irregular woodland was trained on the data."
+    r = unspin.restore(spun, profile=farm)
     assert r.text.startswith("And that")
     assert "a random forest" in r.text
+    assert unspin.apply_fixes(spun, r.fixes) == r.text
 
 
 def test_profile_file_errors_name_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]

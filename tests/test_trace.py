@@ -21,7 +21,7 @@ from unspin.trace import (
     query_shards,
     substitution_pairs,
 )
-from unspin.trace.group import group
+from unspin.trace.group import emulator_profiles, emulator_table, group
 
 # Short news-like sources written for these tests; 'budget-2' shares the topic of 'budget'
 # (a distractor: same words, other sentences).
@@ -286,7 +286,7 @@ def test_group_by_source_and_by_spinner(index_path: Path) -> None:
                 spun = unspin.spin(DOCS[source], profile=profile, rate=0.5, seed=seed).text
                 docs.append((f"{source}/{profile}/{seed}", spun))
     with Index(index_path) as index:
-        g = group(docs, index)
+        g = group(docs, index, profiles=emulator_profiles(), profile_table=emulator_table)
     assert {s: sorted(m) for s, m in g.groups.items()} == {
         s: sorted(n for n, _ in docs if n.startswith(s + "/")) for s in ("war", "storm", "ai")
     }
@@ -294,6 +294,9 @@ def test_group_by_source_and_by_spinner(index_path: Path) -> None:
     farm = {m.name: m.farm for m in g.members}
     for source in ("war", "storm"):
         assert farm[f"{source}/thesaurus/0"] != farm[f"{source}/papermill/0"]
+    # and the profile whose table explains a copy's pairs best is the one that made it
+    right = sum(1 for m in g.members if m.profile == m.name.split("/")[1])
+    assert right >= 0.75 * len(g.members)
 
 
 def test_group_without_index_links_copies_of_one_source() -> None:

@@ -32,9 +32,13 @@ def params() -> dict[str, Any]:
     return p
 
 
+DOCUMENT_LOGIT_CLIP = 4.0  # a document's evidence moves a fix's odds only so far
+
+
 def confidence(ev: Evidence, document_logit: float = 0.0) -> float:
     """P(fix is right | its margin, its source, how spun its document looks)."""
     p = params()
+    document_logit = max(-DOCUMENT_LOGIT_CLIP, min(DOCUMENT_LOGIT_CLIP, document_logit))
     margin = ev.lm_gain + ev.channel
     z = (p["a"] * margin + p["b"] + p["source_bias"].get(ev.source, 0.0)
          + p.get("document", 0.0) * document_logit)

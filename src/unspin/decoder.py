@@ -84,6 +84,8 @@ def decode(tokens: list[Token], lm: ContextModel, channel: Channel,
             for e in edges[i]:
                 s = score + (e.candidate.prior if e.candidate else 0.0)
                 a2, a1 = h2, h1
+                if e.candidate is not None and a1 in ("a", "an"):
+                    a1 = _article_for(e.words[0])  # the article is fixed with the word
                 for w in e.words:
                     s += lm.logp(w, a1, a2)
                     a2, a1 = a1, w
@@ -147,13 +149,15 @@ def _edges_at(i: int, norms: list[str], glued: list[bool], caps: list[int], lm: 
                 prior -= _frequency_discount(spun, c.original, lm, channel)
             # Log-probabilities are <= 0, so the first word bounds the whole local score:
             # most candidates are dropped after one query.
-            bound = prior + lm.logp(c.original[0], h1, h2) + (0.0 if profile else 2 * weight)
+            a1 = _article_for(c.original[0]) if h1 in ("a", "an") else h1
+            bound = prior + lm.logp(c.original[0], a1, h2) + (0.0 if profile else 2 * weight)
             if bound <= keep_local - PRUNE_MARGIN:
                 continue
             if doc is not None and not profile:
                 llr = doc.llr(" ".join(spun), " ".join(c.original))
                 prior += weight * max(-3.0, min(2.0, llr))
-            local = prior + lm.score(c.original, h1, h2) + _next(lm, right, c.original, h1)
+            a1 = _article_for(c.original[0]) if h1 in ("a", "an") else h1
+            local = prior + lm.score(c.original, a1, h2) + _next(lm, right, c.original, a1)
             if local > keep_local - PRUNE_MARGIN:
                 scored.append((local, prior, c))
         scored.sort(key=lambda x: -x[0])
@@ -173,6 +177,11 @@ def _frequency_discount(spun: tuple[str, ...], original: tuple[str, ...], lm: Co
         gain = lm.score(original, "", "") - lm.score(spun, "", "")
         v = memo[key] = channel.priors.frequency_discount * max(0.0, gain)
     return v
+
+
+def _article_for(word: str) -> str:
+    """The indefinite article before ``word``: the restorer fixes it along with the word."""
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _shape(word: str, sentence_initial: bool) -> int:
