@@ -11,8 +11,9 @@ from pathlib import Path
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 #: Documents in one batch request.
 DEFAULT_MAX_BATCH = 32
-#: Seconds a request may wait for and spend in the library before 504 ``timeout``.
-DEFAULT_TIMEOUT = 30.0
+#: Seconds a request may wait for and spend in the library before 504 ``timeout`` (a 10,000-word
+#: text takes about 10 s of library time on one core).
+DEFAULT_TIMEOUT = 60.0
 #: Requests that may wait for a worker before new ones get 503 ``busy``.
 DEFAULT_MAX_QUEUE = 64
 
