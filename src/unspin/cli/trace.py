@@ -81,13 +81,12 @@ def _print_human(name: str, candidates: list[Any], header: bool) -> None:
 
 
 def _group(docs: list[tuple[str, str]], indexes: list[Any], args: argparse.Namespace) -> int:
-    from ..trace.group import group
+    from ..trace.group import emulator_profiles, emulator_table, group
 
     if len(indexes) > 1:
         raise InputError("--group takes one --index (or none, to group by mutual similarity)")
-    table, profiles = _profile_table()
     g = group(docs, indexes[0] if indexes else None, min_score=args.min_score or 0.3,
-              profiles=profiles, profile_table=table)
+              profiles=emulator_profiles(), profile_table=emulator_table)
     if args.json:
         print(json.dumps(g.to_dict(), ensure_ascii=False))
         return 0
@@ -103,30 +102,3 @@ def _group(docs: list[tuple[str, str]], indexes: list[Any], args: argparse.Names
     for k, farm in enumerate(g.farms):
         print(f"farm {k} (same substitution table): {', '.join(farm)}")
     return 0
-
-
-def _profile_table() -> tuple[Any, tuple[str, ...]]:
-    """The emulator's profiles as tables, if the spinner is available."""
-    try:
-        from ..spinner import spin  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None, ()
-    profiles = ("filler", "thesaurus", "papermill")
-
-    def table(source: str, profile: str) -> set[tuple[str, str]]:
-        out: set[tuple[str, str]] = set()
-        for seed in range(3):
-            r = spin(source, profile=profile, rate=1.0, seed=seed)
-            for s in r.substitutions:
-                out.add(_pair(s))
-        return out
-
-    return table, profiles
-
-
-def _pair(s: Any) -> tuple[str, str]:
-    spun = getattr(s, "spun", None)
-    orig = getattr(s, "original", None)
-    if spun is None and isinstance(s, (tuple, list)):
-        spun, orig = s[-2], s[-1]
-    return (str(spun).lower(), str(orig).lower())

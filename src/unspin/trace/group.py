@@ -6,8 +6,8 @@
 - **By spinner** (attribution): a spinner is its substitution table, so two copies made by the
   same tool show the same (spun, original) pairs where they touch the same words. Copies are
   linked when the Jaccard similarity of their pair sets clears ``min_pair_jaccard``; linked
-  copies form a "farm". When the emulator's profiles are available, each copy is also given
-  the profile whose table explains the largest share of its pairs.
+  copies form a "farm". Given profile tables (by default the spin emulator's), each copy is
+  also given the profile whose table holds the largest share of its pairs.
 """
 
 from __future__ import annotations
@@ -15,13 +15,34 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .align import align, pairs_from_spans
 from .index import Index
 
-# (source text, profile) -> the (spun, original) pairs that profile can produce on that text
-ProfileTable = Callable[[str, str], set[tuple[str, str]]]
+# profile name -> every (spun, original) pair that profile's table can produce
+ProfileTable = Callable[[str], "frozenset[tuple[str, str]] | set[tuple[str, str]]"]
+
+
+@cache
+def emulator_table(profile: str) -> frozenset[tuple[str, str]]:
+    """The (spun, original) pairs of one of the spin emulator's profiles, lowercased."""
+    from ..spinner import get_profile
+
+    entries = get_profile(profile).entries
+    return frozenset(
+        (c.lower(), key.lower()) for key, (_gid, cands) in entries.items() for c in cands
+    )
+
+
+def emulator_profiles() -> list[str]:
+    """The emulator's profile names, or none if the emulator is not available."""
+    try:
+        from ..spinner import available_profiles
+    except ImportError:
+        return []
+    return list(available_profiles())
 
 
 @dataclass(slots=True)
@@ -80,12 +101,33 @@ def jaccard(a: set[tuple[str, str]], b: set[tuple[str, str]]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+def _table(pairs: list[tuple[str, str]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for spun, original in pairs:
+        out.setdefault(original, set()).add(spun)
+    return out
+
+
+def agreement(a: dict[str, set[str]], b: dict[str, set[str]], min_shared: int = 3) -> float:
+    """Where two copies both replaced the same original, how often they chose alike.
+
+    Copies of different sources share few words, so their pair sets hardly overlap even when
+    one tool made both; but the originals they both replaced ("and", "has", "said") were
+    replaced the same way if the tool (and its key) is the same. 0 below ``min_shared``.
+    """
+    shared = a.keys() & b.keys()
+    if len(shared) < min_shared:
+        return 0.0
+    return sum(1 for o in shared if a[o] & b[o]) / len(shared)
+
+
 def group(
     docs: Sequence[tuple[str, str]],
     index: Index | None = None,
     *,
     min_score: float = 0.3,
     min_pair_jaccard: float = 0.15,
+    min_agreement: float = 0.75,
     profiles: Sequence[str] = (),
     profile_table: ProfileTable | None = None,
 ) -> Grouping:
@@ -97,10 +139,15 @@ def group(
             groups.setdefault(m.source, []).append(m.name)
     # farms: copies whose substitution tables agree
     sets = [set(m.pairs) for m in members]
+    tables = [_table(m.pairs) for m in members]
     uf = _UnionFind(len(members))
     for i in range(len(members)):
         for j in range(i + 1, len(members)):
-            if sets[i] and sets[j] and jaccard(sets[i], sets[j]) >= min_pair_jaccard:
+            if not (sets[i] and sets[j]):
+                continue
+            if jaccard(sets[i], sets[j]) >= min_pair_jaccard or agreement(
+                tables[i], tables[j]
+            ) >= min_agreement:
                 uf.union(i, j)
     roots: dict[int, list[int]] = {}
     for i in range(len(members)):
@@ -111,14 +158,13 @@ def group(
         for i in idx:
             members[i].farm = k
         farms.append([members[i].name for i in idx])
-    if profile_table is not None and profiles and index is not None:
+    if profile_table is not None and profiles:
         for m in members:
-            if m.source is None or not m.pairs:
+            if not m.pairs:
                 continue
-            source = index.text(m.source) or ""
             best, share = None, 0.0
             for prof in profiles:
-                table = profile_table(source, prof)
+                table = profile_table(prof)
                 s = sum(1 for p in m.pairs if p in table) / len(m.pairs)
                 if s > share:
                     best, share = prof, s
