@@ -202,6 +202,29 @@ def test_request_size_limit_by_header_and_by_stream() -> None:
         assert httpx.post(url + "/v1/detect", json={"text": "word " * 100}).status_code == 200
 
 
+def test_slow_request_body_is_cut_off() -> None:
+    import socket
+    from urllib.parse import urlparse
+
+    with serve_in_thread(create_app(body_timeout=0.5, warm_up=False)) as url:
+        u = urlparse(url)
+        with socket.create_connection((u.hostname, u.port), timeout=30) as sock:
+            sock.sendall(
+                b"POST /v1/detect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b'Content-Length: 100\r\n\r\n{"text": "only part'
+            )
+            reply = b""
+            while b"\r\n\r\n" not in reply or not reply.endswith(b"}"):
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+        head, _, body = reply.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 408")
+        assert json.loads(body)["error"]["code"] == "request_timeout"
+        assert httpx.get(url + "/healthz").status_code == 200
+
+
 def test_malformed_requests_get_stable_codes(client: httpx.Client) -> None:
     h = {"content-type": "application/json"}
     assert_error(client.post("/v1/detect", content=b"{nope", headers=h), 400, "invalid_json")

@@ -47,6 +47,7 @@ def create_app(
     max_queue: int = DEFAULT_MAX_QUEUE,
     max_batch: int = DEFAULT_MAX_BATCH,
     timeout: float = DEFAULT_TIMEOUT,
+    body_timeout: float = 30.0,
     cors_origins: tuple[str, ...] = (),
     warm_up: bool = True,
 ) -> Guard:
@@ -68,6 +69,7 @@ def create_app(
         max_queue=max_queue,
         max_batch=max_batch,
         timeout=timeout,
+        body_timeout=body_timeout,
         cors_origins=tuple(cors_origins),
         warm_up=warm_up,
     )

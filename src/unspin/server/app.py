@@ -184,7 +184,7 @@ def build_app(config: ServerConfig | None = None) -> Guard:
         deps.append(Depends(check_key))
 
     auth = (401,) if cfg.api_key is not None else ()
-    errs = _error_responses(400, *auth, 413, 422, 500, 503, 504)
+    errs = _error_responses(400, *auth, 408, 413, 422, 500, 503, 504)
     v1 = APIRouter(prefix="/v1", dependencies=deps, responses=errs)
 
     async def call(method: str, *args: Any) -> Any:
@@ -312,4 +312,4 @@ def build_app(config: ServerConfig | None = None) -> Guard:
             allow_headers=["content-type", API_KEY_HEADER.lower()],
         )
 
-    return Guard(app, cfg.max_bytes)
+    return Guard(app, cfg.max_bytes, body_timeout=cfg.body_timeout)

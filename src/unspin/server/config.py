@@ -36,6 +36,7 @@ class ServerConfig:
     max_queue: int = DEFAULT_MAX_QUEUE
     max_batch: int = DEFAULT_MAX_BATCH
     timeout: float = DEFAULT_TIMEOUT
+    body_timeout: float = 30.0  # seconds for a client to send its request body
     cors_origins: tuple[str, ...] = ()
     warm_up: bool = True
 
@@ -50,11 +51,10 @@ class ServerConfig:
             raise ValueError(f"max_batch must be in 1..10000, got {self.max_batch}")
         if not self.timeout > 0:
             raise ValueError(f"timeout must be positive, got {self.timeout}")
+        if not self.body_timeout > 0:
+            raise ValueError(f"body_timeout must be positive, got {self.body_timeout}")
         if self.api_key is not None and len(self.api_key) < 8:
             raise ValueError("api_key must be at least 8 characters")
-        if "*" in self.cors_origins and self.api_key is None:
-            # Not forbidden, but worth saying: any site may then call this service.
-            pass
 
     @property
     def workers(self) -> int:

@@ -1,11 +1,13 @@
 """Pure ASGI middleware in front of the app: request size limit and security headers.
 
 The size limit is checked on ``Content-Length`` first and then on the bytes actually received
-(a chunked upload cannot slip past it), before any handler sees the request.
+(a chunked upload cannot slip past it), before any handler sees the request; a body that
+trickles in slower than ``body_timeout`` is cut off with 408 (no slow-client pile-up).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -33,9 +35,10 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, body_timeout: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.body_timeout = body_timeout  # a client that sends its body slower is cut off
 
     async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
         body = error_bytes(code, message)
@@ -73,18 +76,24 @@ class Guard:
         # refused before any handler runs; then hand it on in one piece.
         chunks: list[bytes] = []
         received = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunk = message.get("body", b"")
-            received += len(chunk)
-            if received > self.max_bytes:
-                await self._refuse(send, 413, "payload_too_large", too_large)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                while True:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        return  # the client went away
+                    chunk = message.get("body", b"")
+                    received += len(chunk)
+                    if received > self.max_bytes:
+                        await self._refuse(send, 413, "payload_too_large", too_large)
+                        return
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            msg = f"the request body did not arrive within {self.body_timeout:g} s"
+            await self._refuse(send, 408, "request_timeout", msg)
+            return
         body = b"".join(chunks)
         delivered = False
 
