@@ -130,3 +130,30 @@ def test_build_refuses_to_overwrite_unless_asked(
     code, _, err = _run(capsys, "index", "build", str(corpus / "pages"), "--index", idx,
                         "--overwrite")
     assert code == 0 and "3 in the index" in err
+
+
+def test_build_from_a_warc_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("fastwarc")
+    warcio = pytest.importorskip("warcio")
+    from io import BytesIO
+
+    path = tmp_path / "crawl.warc.gz"
+    with open(path, "wb") as f:
+        writer = warcio.warcwriter.WARCWriter(f, gzip=True)
+        for id in ("war", "ai", "storm"):
+            rec = writer.create_warc_record(
+                f"https://example.org/{id}", "conversion",
+                payload=BytesIO(DOCS[id].encode()),
+                warc_content_type="text/plain",
+            )
+            writer.write_record(rec)
+    idx = str(tmp_path / "idx")
+    code, _, err = _run(capsys, "index", "build", str(path), "--index", idx)
+    assert code == 0 and "added 3 documents" in err
+    (tmp_path / "q.txt").write_text(unspin.spin(DOCS["ai"], profile="heldout", rate=0.6).text)
+    code, out, _ = _run(capsys, "trace", str(tmp_path / "q.txt"), "--index", idx, "--json")
+    best = json.loads(out)["candidates"][0]
+    from unspin.trace import Index
+
+    with Index(idx) as index:  # ids are the WARC record ids
+        assert (index.text(best["id"]) or "").strip() == DOCS["ai"]
