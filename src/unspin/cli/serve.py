@@ -17,8 +17,9 @@ HELP = "serve the JSON API and the checking page (http://127.0.0.1:8080/)"
 DESCRIPTION = (
     "Serve POST /v1/detect, /v1/restore (and /v1/trace with --index), their /batch forms, "
     "GET /healthz, /version, /openapi.json, and a page at / for checking one text at a time. "
-    "Listens on 127.0.0.1 unless told otherwise. The API key may also be given in the "
-    "UNSPIN_API_KEY environment variable."
+    "Listens on 127.0.0.1 unless told otherwise. An API key, if wanted, is read from the "
+    "UNSPIN_API_KEY environment variable (never from the command line, where other users "
+    "could see it)."
 )
 
 
@@ -101,6 +102,12 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port must be in 0..65535, got {args.port}")
+    if args.port == 0:
+        import socket
+
+        with socket.socket() as s:
+            s.bind((args.host, 0))
+            args.port = s.getsockname()[1]
     api_key = os.environ.get(args.api_key_env) or None
     if args.workers < 1:
         raise InputError(f"--workers must be at least 1, got {args.workers}")
