@@ -131,6 +131,12 @@ def _diff(spun_text: str, a: _Sentence, source_text: str, b: _Sentence) -> list[
             _span(spun_text, a, i1, i2, source_text, b, j1, j1, "insertion", spans)
             _span(spun_text, a, i2, i2, source_text, b, j1, j2, "deletion", spans)
             continue
+        if op == "replace" and i2 - i1 == j2 - j1 > 1:
+            # as many words on both sides: most often neighbouring one-word swaps
+            for k in range(i2 - i1):
+                _span(spun_text, a, i1 + k, i1 + k + 1, source_text, b, j1 + k, j1 + k + 1,
+                      "substitution", spans)
+            continue
         _span(spun_text, a, i1, i2, source_text, b, j1, j2, _KINDS[op], spans)
     return spans
 
