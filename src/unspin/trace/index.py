@@ -177,6 +177,7 @@ class Index:
             self._next = int(payload.get("next", len(self._entries) + 1))
         self._segments: list[Segment] = [load_segment(self.path, e) for e in self._entries]
         self._ids: set[str] | None = None
+        self._where: dict[str, tuple[int, int]] | None = None
 
     # ---------------------------------------------------------------- writing
 
@@ -280,7 +281,7 @@ class Index:
             texts.extend(seg.text(i) for i in range(seg.docs))
             ids.extend(seg.ids)
         old = [e["name"] for e in self._entries]
-        self._entries, self._segments = [], []
+        self._entries, self._segments, self._where = [], [], None
         self._write(ids, texts, np.concatenate(feats), np.concatenate(docs))
         for n in old:
             remove_segment(self.path, n)
@@ -322,10 +323,15 @@ class Index:
 
     def text(self, id: str) -> str | None:
         """The stored text of document ``id`` (None if absent)."""
-        for seg in self._segments:
-            if id in seg.ids:
-                return seg.text(seg.ids.index(id))
-        return None
+        self.flush()
+        if self._where is None or sum(s.docs for s in self._segments) != len(self._where):
+            self._where = {
+                doc_id: (si, d)
+                for si, seg in enumerate(self._segments)
+                for d, doc_id in enumerate(seg.ids)
+            }
+        hit = self._where.get(id)
+        return None if hit is None else self._segments[hit[0]].text(hit[1])
 
     def ids(self) -> Iterator[str]:
         for seg in self._segments:
