@@ -219,3 +219,24 @@ def test_kill_9_then_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None
     assert summary["records"] == n
     counts = rows_by_id(out)
     assert counts == Counter({f"d{i}": 1 for i in range(n)})
+
+
+def test_trace_task_finds_the_source_in_an_index(tmp_path: Path) -> None:
+    from unspin.trace import Index
+
+    originals = {
+        f"src{i}": (
+            f"Report {i}: the president signed the bill and the law on day {i}, officials said. "
+            f"The council met in town number {i} to discuss the budget and the new school."
+        )
+        for i in range(20)
+    }
+    with Index(tmp_path / "idx", create=True) as idx:
+        for sid, text in originals.items():
+            idx.add(sid, text)
+    spun = originals["src7"].replace("president", "head of state").replace(" and ", " as well as ")
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "q", "text": spun}])
+    config = ScanConfig(tasks=("trace",), index=str(tmp_path / "idx"), top=3)
+    scan([src], tmp_path / "out", config=config, workers=1)
+    (row,) = iter_results(tmp_path / "out")
+    assert row["trace"] and row["trace"][0]["id"] == "src7"
