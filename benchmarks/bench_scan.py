@@ -179,8 +179,14 @@ def run_spark(data: Path, work: Path, tasks: str) -> dict[str, Any]:
     seconds, peak, stdout, cpu = timed(cmd, env)
     counts = json.loads(stdout.strip().splitlines()[-1])
     docs = sum(counts.values())
-    return {"docs": docs, "seconds": seconds, "docs_s": docs / seconds, "peak_mib": peak,
-            "load": load, "docs_cpu_s": docs / cpu}
+    return {
+        "docs": docs,
+        "seconds": seconds,
+        "docs_s": docs / seconds,
+        "peak_mib": peak,
+        "load": load,
+        "docs_cpu_s": docs / cpu,
+    }
 
 
 def filter_costs(data: Path, n: int) -> dict[str, float]:
@@ -250,10 +256,20 @@ def main() -> None:
         eff = two["docs_s"] / (2 * one["docs_s"])
         eff_cpu = two["docs_cpu_s"] / one["docs_cpu_s"]
         for r in (one, two):
-            rows.append([f"`{tasks}`", r["workers"], r["docs"], round(r["seconds"], 1),
-                         round(r["docs_s"], 1), f"{eff:.0%}" if r is two else "",
-                         round(r["docs_cpu_s"], 1), f"{eff_cpu:.0%}" if r is two else "",
-                         round(r["peak_mib"]), round(r["load"], 1)])
+            rows.append(
+                [
+                    f"`{tasks}`",
+                    r["workers"],
+                    r["docs"],
+                    round(r["seconds"], 1),
+                    round(r["docs_s"], 1),
+                    f"{eff:.0%}" if r is two else "",
+                    round(r["docs_cpu_s"], 1),
+                    f"{eff_cpu:.0%}" if r is two else "",
+                    round(r["peak_mib"]),
+                    round(r["load"], 1),
+                ]
+            )
     body = [
         f"{args.n:,} documents for `check`, the first {args.n_full:,} of them for `detect` and "
         f"`detect,restore`; {info['pool']:,} distinct texts of {info['mean_words']} words on "
@@ -265,8 +281,21 @@ def main() -> None:
         "(2 workers / 1 worker) is the share of the work that parallelism does not waste "
         "(reading, pickling, IPC), whatever else the machine runs.",
         "",
-        table(["tasks", "workers", "docs", "s", "docs/s", "scaling eff.", "docs/CPU-s",
-               "CPU eff.", "peak PSS MiB", "load"], rows),
+        table(
+            [
+                "tasks",
+                "workers",
+                "docs",
+                "s",
+                "docs/s",
+                "scaling eff.",
+                "docs/CPU-s",
+                "CPU eff.",
+                "peak PSS MiB",
+                "load",
+            ],
+            rows,
+        ),
         "",
     ]
     if spark is not None:
@@ -289,10 +318,13 @@ def main() -> None:
         "Targets (issue 5): `detect` at least 2,000 docs/s on 2 cores for 500-word documents; "
         "at least 90% scaling efficiency from 1 to 2 cores.",
     ]
-    cmd = (f"python benchmarks/bench_scan.py --n {args.n} --n-full {args.n_full} "
-           f"--pool {args.pool}")
-    write_section("scan", "Scan: throughput, scaling, memory; against Spark and FineWeb's filter",
-                  cmd, "\n".join(body))
+    cmd = f"python benchmarks/bench_scan.py --n {args.n} --n-full {args.n_full} --pool {args.pool}"
+    write_section(
+        "scan",
+        "Scan: throughput, scaling, memory; against Spark and FineWeb's filter",
+        cmd,
+        "\n".join(body),
+    )
     print("\n".join(body))
 
 
