@@ -69,6 +69,7 @@ class FingerprintParams:
 
     scheme: str = "immutables-v1"
     skeleton_n: int = 4
+    feature_bits: int = 44  # bits of a feature hash kept in the index (the rest: document)
     max_query_chars: int = 200_000
 
     def to_dict(self) -> dict[str, Any]:

@@ -176,6 +176,7 @@ class Index:
             self._entries = list(payload.get("segments", []))
             self._next = int(payload.get("next", len(self._entries) + 1))
         self._segments: list[Segment] = [load_segment(self.path, e) for e in self._entries]
+        self.buffer_size = max(1, min(buffer_size, (1 << (64 - self.params.feature_bits)) - 1))
         self._ids: set[str] | None = None
         self._where: dict[str, tuple[int, int]] | None = None
 
@@ -227,7 +228,9 @@ class Index:
         self._check_open()
         old = self.buffer_size
         if buffer_size is not None:
-            self.buffer_size = buffer_size
+            self.buffer_size = max(
+                1, min(buffer_size, (1 << (64 - self.params.feature_bits)) - 1)
+            )
         self._session_depth += 1
         try:
             yield self
@@ -255,7 +258,7 @@ class Index:
         feats: npt.NDArray[np.uint64], docs: npt.NDArray[np.int64],
     ) -> None:
         name = f"seg-{self._next:06d}"
-        entry = write_segment(self.path, name, ids, texts, feats, docs)
+        entry = write_segment(self.path, name, ids, texts, feats, docs, self.params.feature_bits)
         self._next += 1
         self._entries.append(entry)
         self._write_manifest()
@@ -344,7 +347,8 @@ class Index:
         n = len(self)
         if n == 0 or top <= 0:
             return []
-        q = features(text, self.params)
+        shift = np.uint64(64 - self.params.feature_bits)
+        q = np.unique((features(text, self.params) >> shift) << shift)
         if len(q) == 0:
             return []
         found: list[tuple[Segment, npt.NDArray[np.intp], npt.NDArray[np.bool_]]] = []

@@ -31,7 +31,7 @@ import msgpack
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import DataFileError
+from ..errors import DataFileError, InputError
 
 FORMAT = "unspin.trace-index"
 VERSION = 1
@@ -64,22 +64,30 @@ class Segment:
 
 def write_segment(
     folder: Path, name: str, ids: list[str], texts: list[str],
-    allf: npt.NDArray[np.uint64], docs: npt.NDArray[np.int64],
+    allf: npt.NDArray[np.uint64], docs: npt.NDArray[np.int64], feature_bits: int,
 ) -> dict[str, Any]:
-    """Write one segment's files from (feature, document) pairs in document order.
+    """Write one segment's files from (feature, document) pairs; returns its manifest entry.
 
-    Returns the segment's manifest entry.
+    Features keep their top ``feature_bits`` bits and the document number fills the rest, so
+    one sort of plain integers orders the postings by feature, then document, and drops a
+    document's repeated features.
     """
-    order = np.argsort(allf, kind="stable")  # stable: documents stay in order per feature
-    allf = allf[order]
-    post = docs[order].astype(np.int32)
-    if len(allf):
-        # a document's repeated feature counts once
-        first = np.ones(len(allf), dtype=bool)
-        first[1:] = (allf[1:] != allf[:-1]) | (post[1:] != post[:-1])
-        allf, post = allf[first], post[first]
+    doc_bits = 64 - feature_bits
+    if len(ids) >= 1 << doc_bits:
+        raise InputError(f"a segment holds at most {(1 << doc_bits) - 1} documents")
+    shift = np.uint64(doc_bits)
+    keys = np.sort(((allf >> shift) << shift) | docs.astype(np.uint64))
+    if len(keys):
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    allf = (keys >> shift) << shift
+    post = (keys & np.uint64((1 << doc_bits) - 1)).astype(np.int32)
     lens = np.bincount(post, minlength=len(ids))
-    uniq, starts = np.unique(allf, return_index=True)
+    # allf is sorted: a feature's postings start where its value changes
+    starts = (
+        np.flatnonzero(np.concatenate(([True], allf[1:] != allf[:-1])))
+        if len(allf) else np.empty(0, dtype=np.int64)
+    )
+    uniq = allf[starts]
     offs = np.append(starts, len(allf)).astype(np.int64)
     blobs = [zlib.compress(t.encode("utf-8"), 1) if t else b"" for t in texts]
     toffs = np.zeros(len(blobs) + 1, dtype=np.int64)
