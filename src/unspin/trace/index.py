@@ -4,14 +4,17 @@ Querying is two steps, as in near-duplicate search, but on spin-invariant featur
 
 1. **candidates**: the query's fingerprint (:mod:`.fingerprint`) is looked up in the postings
    of every segment; each document scores the IDF-weighted share of the query's features it
-   contains (features in more than ``max_df`` of the documents are skipped: they only cost
-   time). The best ``verify`` documents go on.
-2. **verification**: each is aligned with the query (:mod:`.align`); the final score is the
-   share of the query's words copied verbatim from the candidate, averaged with the first
-   step's score. The alignment is the evidence, and its substitutions are exact
-   (spun, original) pairs.
+   holds, divided by ``1 - b + b * max(1, doc features / query features)`` (as BM25's length
+   normalisation: a long document that contains the source's sentences among many others is
+   not the source). Features in more than ``MAX_DF_SHARE`` of the documents are skipped: they
+   cost time and say little.
+2. **verification** (default): the best ``max(top, pool)`` are aligned with the query
+   (:mod:`.align`); the final score is the mean of the first step's score and the share of the
+   query's words copied verbatim from the candidate. The alignment is the evidence, and its
+   substitutions are exact (spun, original) pairs. ``verify=False`` skips this step and aligns
+   a candidate only when its alignment is asked for.
 
-The final score is comparable across indexes, so shards are queried one by one and their
+Verified scores are comparable across indexes, so shards are queried one by one and their
 ranked lists merged (:func:`query_shards`).
 """
 
