@@ -20,17 +20,25 @@ def split_of(doc_id: str) -> str:
 
 def clean_docs(split: str, n: int, kinds: tuple[str, ...] = ("news", "prose"),
                min_words: int = 150) -> Iterator[tuple[str, str, str]]:
-    """(id, kind, text) of up to ``n`` clean documents of one split."""
+    """(id, kind, text) of up to ``n`` clean documents of one split, kinds taken in turn."""
     from benchmarks.corpus import documents
 
+    streams = [
+        ((d.id, d.kind, d.text) for d in documents(kind, None)
+         if split_of(d.id) == split and len(d.text.split()) >= min_words)
+        for kind in kinds
+    ]
     count = 0
-    for kind in kinds:
-        for doc in documents(kind, None):
+    while streams and count < n:
+        for stream in list(streams):
+            item = next(stream, None)
+            if item is None:
+                streams.remove(stream)
+                continue
+            yield item
+            count += 1
             if count >= n:
                 return
-            if split_of(doc.id) == split and len(doc.text.split()) >= min_words:
-                count += 1
-                yield doc.id, doc.kind, doc.text
 
 
 def window(text: str, words: int, seed: int = 0) -> str:

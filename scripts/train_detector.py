@@ -79,7 +79,8 @@ def main() -> None:
     cal_x: list[list[float]] = []
     cal_y: list[int] = []
     sources = ["idiom", "tortured", "thesaurus", "profile"]
-    docs = list(clean_docs("tune", args.docs))
+    # every kind of honest text, so that technical and legal prose are not mistaken for spin
+    docs = list(clean_docs("tune", args.docs, kinds=("news", "prose", "technical", "legal")))
     print(f"{len(docs)} tune documents", file=sys.stderr)
     for k, (doc_id, _kind, text) in enumerate(docs):
         length = LENGTHS[k % len(LENGTHS)]
@@ -100,6 +101,28 @@ def main() -> None:
         if k % 20 == 0:
             print(f"  {k}/{len(docs)}", file=sys.stderr)
 
+    # Fixes proposed with a learned farm profile: learn from some tune documents spun with one
+    # key, restore others spun with the same key (for the calibration of 'profile' fixes).
+    from unspin.restorer import channel_for
+
+    profiled: list[tuple[str, list, int]] = []  # type: ignore[type-arg]
+    for j, prof in enumerate(TUNING_PROFILES):
+        farm = docs[j::len(TUNING_PROFILES)][:40]
+        key = 1000 + j
+        learned = unspin.learn([unspin.spin(t, profile=prof, rate=0.3, seed=key).text
+                                for _, _, t in farm[:20]], name=f"tune-{prof}")
+        ch = channel_for(learned)
+        for _, _, t in farm[20:]:
+            sp = unspin.spin(t, profile=prof, rate=0.3, seed=key)
+            truth = {(s.start, s.end): s.original.lower() for s in sp.substitutions}
+            fixes = list(iter_fixes(sp.text, ch))
+            profiled.append((sp.text, fixes, 1))
+            for f in fixes:
+                want = truth.get((f.start, f.end))
+                cal_y.append(-1 if want is not None and want != f.original.lower()
+                             else int(want is not None))
+    print(f"{len(profiled)} texts restored with learned profiles", file=sys.stderr)
+
     # 1. The detector, on margin features (no confidences involved).
     for txt, fixes, label in texts:
         evs = [f.evidence for f in fixes]
@@ -117,7 +140,7 @@ def main() -> None:
     (ROOT / "src/unspin/data/detector.json").write_text(json.dumps(out, indent=1) + "\n")
 
     # 2. Fix calibration: sigmoid(a * margin + b + bias[source] + d * document logit).
-    for txt, fixes, _label in texts:
+    for txt, fixes, _label in texts + profiled:
         evs = [f.evidence for f in fixes]
         doc_logit = full.logit(detector.features(txt, evs)) if evs else 0.0
         doc_logit = max(-calibration.DOCUMENT_LOGIT_CLIP, min(calibration.DOCUMENT_LOGIT_CLIP, doc_logit))

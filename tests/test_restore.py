@@ -72,7 +72,7 @@ def test_capitalisation_and_articles_follow_the_original() -> None:
 
     farm = Profile.from_rules("farm", [Rule("irregular woodland", "random forest", 9, 0.95)])
     spun = "As well as that, an irregular woodland was trained on the data."
-    r = unspin.restore(spun, profile=farm)
+    r = unspin.restore(spun, profile=farm, min_confidence=0.0)
     assert r.text.startswith("And that")
     assert "a random forest" in r.text
     assert unspin.apply_fixes(spun, r.fixes) == r.text

@@ -46,6 +46,18 @@ class FingerprintList:
     def __len__(self) -> int:
         return self.size
 
+    def count(self, low: str) -> int:
+        """Hits in an already lowercased text, on word boundaries."""
+        if not self.size:
+            return 0
+        n = 0
+        for end, (key, _e, _s) in self._auto.iter(low):
+            start = end - len(key) + 1
+            if (start == 0 or not low[start - 1].isalnum()) and (
+                    end + 1 >= len(low) or not low[end + 1].isalnum()):
+                n += 1
+        return n
+
     def find(self, text: str) -> Iterator[Hit]:
         if not self.size:
             return

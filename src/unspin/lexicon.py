@@ -31,13 +31,13 @@ def _table() -> dict[str, str]:
 
 
 @cache
-def _rare_forms() -> frozenset[str]:
+def rare_forms() -> frozenset[str]:
+    """Words much rarer than one of their common synonyms: what thesaurus spinners write."""
     return frozenset(_payload()["rare_forms"])
 
 
 def is_spinner_form(word: str) -> bool:
-    """A word much rarer than one of its common synonyms: what thesaurus spinners write."""
-    return word in _rare_forms()
+    return word in rare_forms()
 
 
 @cache
