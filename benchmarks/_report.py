@@ -39,7 +39,10 @@ def machine() -> str:
 def _commit() -> str:
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False,
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
             cwd=DOC.parent,
         )
         return out.stdout.strip() or "uncommitted"
@@ -57,7 +60,9 @@ def write_section(name: str, title: str, command: str, body: str) -> None:
         f"- date: {today}, commit {_commit()}\n- command: `{command}`\n- machine: {machine()}\n\n"
         f"{body.strip()}\n<!-- /bench:{name} -->"
     )
-    pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
+    pattern = re.compile(
+        rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S
+    )
     if pattern.search(doc):
         doc = pattern.sub(lambda _m: section, doc)
     else:
@@ -67,6 +72,7 @@ def write_section(name: str, title: str, command: str, body: str) -> None:
 
 def table(headers: list[str], rows: list[list[object]]) -> str:
     """A Markdown table."""
+
     def fmt(v: object) -> str:
         return f"{v:.4g}" if isinstance(v, float) else str(v)
 

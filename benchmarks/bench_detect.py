@@ -97,17 +97,23 @@ def main() -> None:
             unc = sum(1 for p in pos + neg if p[1] == "uncertain")
             prec = tp / max(tp + fp, 1)
             rec = tp / len(pos)
-            rows.append([
-                f"{length or 'whole'}", prof + (" (held out)" if prof == "heldout" else ""),
-                f"{auc([p[0] for p in pos], [n[0] for n in neg]):.3f}", f"{prec:.3f}", f"{rec:.3f}",
-                f"{unc / (2 * len(pos)):.1%}",
-                f"{auc([p[2] for p in pos], [n[2] for n in neg]):.3f}",
-                f"{auc([p[3] for p in pos], [n[3] for n in neg]):.3f}",
-            ])
+            rows.append(
+                [
+                    f"{length or 'whole'}",
+                    prof + (" (held out)" if prof == "heldout" else ""),
+                    f"{auc([p[0] for p in pos], [n[0] for n in neg]):.3f}",
+                    f"{prec:.3f}",
+                    f"{rec:.3f}",
+                    f"{unc / (2 * len(pos)):.1%}",
+                    f"{auc([p[2] for p in pos], [n[2] for n in neg]):.3f}",
+                    f"{auc([p[3] for p in pos], [n[3] for n in neg]):.3f}",
+                ]
+            )
             print(rows[-1], file=sys.stderr, flush=True)
 
     # False alarms on honest text of several kinds (whole documents, default threshold).
     from benchmarks.corpus import documents
+
     fa_rows = []
     for kind in ("news", "prose", "technical", "legal", "nonnative"):
         try:
@@ -116,8 +122,15 @@ def main() -> None:
             fa_rows.append([kind, 0, "-", "-", f"not measured: {e}"[:70]])
             continue
         labels = [unspin.detect(t).label for t in texts]
-        fa_rows.append([kind, len(texts), f"{labels.count('spun') / len(texts):.1%}",
-                        f"{labels.count('uncertain') / len(texts):.1%}", ""])
+        fa_rows.append(
+            [
+                kind,
+                len(texts),
+                f"{labels.count('spun') / len(texts):.1%}",
+                f"{labels.count('uncertain') / len(texts):.1%}",
+                "",
+            ]
+        )
 
     # Tortured phrases of the test split, each in a sentence, with the bundled list active.
     test = ROOT.parent / "shared" / "data" / "tortured-phrases" / "test.tsv"
@@ -149,12 +162,23 @@ def main() -> None:
         "50/100/200 are windows of that many words. Labels at the default threshold (0.5); "
         "'uncertain' is neither spun nor clean (short texts, scores near the threshold); "
         "precision and recall count only 'spun' labels.\n\n"
-        + table(["words", "profile", "AUC unspin", "precision", "recall", "uncertain",
-                 "AUC known-phrase list", "AUC LM perplexity"], rows)
+        + table(
+            [
+                "words",
+                "profile",
+                "AUC unspin",
+                "precision",
+                "recall",
+                "uncertain",
+                "AUC known-phrase list",
+                "AUC LM perplexity",
+            ],
+            rows,
+        )
         + "\n\nFalse alarms on honest text (label 'spun' at the default threshold):\n\n"
         + table(["kind", "documents", "false alarms", "uncertain", "note"], fa_rows)
         + f"\n\nTortured phrases of the test split (never trained on), each in the sentence "
-        f"\"{carrier}\": flagged by unspin {flagged / len(phrases):.1%} "
+        f'"{carrier}": flagged by unspin {flagged / len(phrases):.1%} '
         f"({flagged}/{len(phrases)}); by the bundled known-phrase list alone "
         f"{list_hits / len(phrases):.1%}.\n\n"
         f"Cost, one core: `is_spun` {mb / cheap_s:.2f} MB/s ({n_checks} documents, "
@@ -163,8 +187,12 @@ def main() -> None:
         "profile; <= 1% false alarms; >= 90% of test-split tortured phrases flagged; is_spun "
         ">= 1 MB/s; detect >= 20,000 words/s."
     )
-    write_section("detect", "Detect: AUC, false alarms, tortured phrases, baselines, cost",
-                  f"python benchmarks/bench_detect.py --docs {args.docs}", body)
+    write_section(
+        "detect",
+        "Detect: AUC, false alarms, tortured phrases, baselines, cost",
+        f"python benchmarks/bench_detect.py --docs {args.docs}",
+        body,
+    )
     print(body)
     _ = math
 

@@ -37,8 +37,10 @@ def score(spun_result, restoration) -> tuple[int, int, int, int]:  # type: ignor
     subs = {(s.start, s.end): s.original.lower() for s in spun_result.substitutions}
     fixed = sum(1 for f in restoration.fixes if subs.get((f.start, f.end)) == f.original.lower())
     spans = sorted(subs)
+
     def inside(f) -> bool:  # type: ignore[no-untyped-def]
         return any(s < f.end and f.start < e for s, e in spans)
+
     damaged = sum(len(f.spun.split()) for f in restoration.fixes if not inside(f))
     touched = sum(len(spun_result.text[s:e].split()) for s, e in spans)
     untouched = len(spun_result.text.split()) - touched
@@ -67,16 +69,22 @@ def main() -> None:
 
     docs = list(clean_docs("eval", 2 * args.docs))
     test_docs, learn_docs = docs[: args.docs], docs[args.docs :]
-    naive = Channel(priors=Priors(thesaurus=-0.5, thesaurus_agreement=0.0, thesaurus_rank=0.0,
-                                  frequency_discount=0.0), sources=("thesaurus",))
+    naive = Channel(
+        priors=Priors(
+            thesaurus=-0.5, thesaurus_agreement=0.0, thesaurus_rank=0.0, frequency_discount=0.0
+        ),
+        sources=("thesaurus",),
+    )
     rows = []
     for prof in EVAL_PROFILES:
         fixed, damage, n = run_set(test_docs, prof, {})
-        spun_learn = [unspin.spin(t, profile=prof, rate=RATE, seed=FARM_SEED).text
-                      for _, _, t in learn_docs]
+        spun_learn = [
+            unspin.spin(t, profile=prof, rate=RATE, seed=FARM_SEED).text for _, _, t in learn_docs
+        ]
         learned = unspin.learn(spun_learn, name=f"learned-{prof}")
         lf, ld, _ = run_set(test_docs, prof, {"profile": learned})
         import unspin.restorer as R
+
         saved = R.default_channel
         R.default_channel = lambda: naive  # type: ignore[assignment]
         try:
@@ -84,12 +92,24 @@ def main() -> None:
         finally:
             R.default_channel = saved  # type: ignore[assignment]
         tag = " (held out)" if prof == "heldout" else ""
-        rows.append([prof + tag, n, f"{fixed:.1%}", f"{damage:.2%}", f"{lf:.1%}", f"{ld:.2%}",
-                     len(learned), f"{nf:.1%}", f"{nd:.2%}"])
+        rows.append(
+            [
+                prof + tag,
+                n,
+                f"{fixed:.1%}",
+                f"{damage:.2%}",
+                f"{lf:.1%}",
+                f"{ld:.2%}",
+                len(learned),
+                f"{nf:.1%}",
+                f"{nd:.2%}",
+            ]
+        )
         print(rows[-1], file=sys.stderr)
 
     # Damage on honest text of several kinds.
     from benchmarks.corpus import documents
+
     honest_rows = []
     for kind in ("news", "prose", "technical", "legal", "nonnative"):
         try:
@@ -113,8 +133,9 @@ def main() -> None:
     wps = len(sp.split()) / dt
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
-    subprocess.run(["unspin", "restore", str(ROOT / "examples/spun-news.txt")], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["unspin", "restore", str(ROOT / "examples/spun-news.txt")], check=True, capture_output=True
+    )
     first = time.perf_counter() - t0
 
     body = (
@@ -122,9 +143,20 @@ def main() -> None:
         f"benchmarks/CORPORA.md), spin rate {RATE}, one farm key (seed {FARM_SEED}) per profile; "
         f"learned profiles from {len(learn_docs)} other documents with the same key. "
         "fixed = substitutions restored exactly; damage = untouched words changed.\n\n"
-        + table(["profile", "substitutions", "fixed", "damage", "fixed (learned profile)",
-                 "damage (learned)", "rules learned", "fixed (naive baseline)",
-                 "damage (naive)"], rows)
+        + table(
+            [
+                "profile",
+                "substitutions",
+                "fixed",
+                "damage",
+                "fixed (learned profile)",
+                "damage (learned)",
+                "rules learned",
+                "fixed (naive baseline)",
+                "damage (naive)",
+            ],
+            rows,
+        )
         + "\n\nHonest text (unspun), share of words changed:\n\n"
         + table(["kind", "words", "changed"], honest_rows)
         + f"\n\nCost: {wps:,.0f} words/s on one core (warm, {len(sp.split()):,} words); "
@@ -133,8 +165,12 @@ def main() -> None:
         "Targets: >= 90% fixed with <= 0.5% damage on the DEVELOPERS.md families; "
         ">= 10,000 words/s per core; < 500 MB; < 1 s to first output."
     )
-    write_section("restore", "Restore: synthetic spins, honest text, cost",
-                  f"python benchmarks/bench_restore.py --docs {args.docs}", body)
+    write_section(
+        "restore",
+        "Restore: synthetic spins, honest text, cost",
+        f"python benchmarks/bench_restore.py --docs {args.docs}",
+        body,
+    )
     print(body)
 
 

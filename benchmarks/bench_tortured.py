@@ -35,7 +35,9 @@ def norm(text: str) -> str:
 
 def load(name: str) -> list[tuple[str, str]]:
     with open(DATA / name, encoding="utf-8", newline="") as f:
-        return [(r["tortured_phrase"], r["expected_phrase"]) for r in csv.DictReader(f, delimiter="\t")]
+        return [
+            (r["tortured_phrase"], r["expected_phrase"]) for r in csv.DictReader(f, delimiter="\t")
+        ]
 
 
 def main() -> None:
@@ -71,7 +73,7 @@ def main() -> None:
     ]
     body = (
         f"{n} test-split pairs (evaluation only; never trained on, never shipped); "
-        f"{leaked} of them also occur in the dev split. Carrier: \"{CARRIER}\". "
+        f'{leaked} of them also occur in the dev split. Carrier: "{CARRIER}". '
         f"min_confidence 0.5. {dt:.1f} s.\n\n"
         + table(["method", "restored exactly", "any fix proposed (flagged)"], rows)
         + "\n\nFirst multi-word examples (spun, expected, bare restoration, carrier exact):\n\n"

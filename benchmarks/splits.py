@@ -18,14 +18,18 @@ def split_of(doc_id: str) -> str:
     return "tune" if h % 10 < 4 else "eval"
 
 
-def clean_docs(split: str, n: int, kinds: tuple[str, ...] = ("news", "prose"),
-               min_words: int = 150) -> Iterator[tuple[str, str, str]]:
+def clean_docs(
+    split: str, n: int, kinds: tuple[str, ...] = ("news", "prose"), min_words: int = 150
+) -> Iterator[tuple[str, str, str]]:
     """(id, kind, text) of up to ``n`` clean documents of one split, kinds taken in turn."""
     from benchmarks.corpus import documents
 
     streams = [
-        ((d.id, d.kind, d.text) for d in documents(kind, None)
-         if split_of(d.id) == split and len(d.text.split()) >= min_words)
+        (
+            (d.id, d.kind, d.text)
+            for d in documents(kind, None)
+            if split_of(d.id) == split and len(d.text.split()) >= min_words
+        )
         for kind in kinds
     ]
     count = 0

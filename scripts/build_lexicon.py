@@ -83,8 +83,12 @@ def mythes() -> list[tuple[str, str, str, int]]:
 def wordnet() -> list[tuple[str, str, str, int]]:
     """Pairs of lemmas that share a WordNet synset (all senses)."""
     out = []
-    for fname, pos in (("data.noun", "noun"), ("data.verb", "verb"), ("data.adj", "adj"),
-                       ("data.adv", "adv")):
+    for fname, pos in (
+        ("data.noun", "noun"),
+        ("data.verb", "verb"),
+        ("data.adj", "adj"),
+        ("data.adv", "adv"),
+    ):
         with (WORDNET / fname).open(encoding="utf-8") as f:
             for line in f:
                 if line.startswith("  "):
@@ -130,6 +134,7 @@ def main() -> None:
     @cache
     def getInflection(lemma: str, tag: str) -> tuple[str, ...]:  # noqa: N802
         return tuple(_get_inflection(lemma, tag=tag))
+
     from wordfreq import zipf_frequency
 
     zipf_cache: dict[str, float] = {}
@@ -160,8 +165,13 @@ def main() -> None:
                 if " " in syn or " " in orig:
                     continue
                 si, oi = getInflection(syn, tag=tag), getInflection(orig, tag=tag)
-                if (si and oi and si[0] != syn and zipf(oi[0]) >= MIN_ZIPF_ORIGINAL
-                        and zipf(si[0]) >= MIN_ZIPF_SPUN):
+                if (
+                    si
+                    and oi
+                    and si[0] != syn
+                    and zipf(oi[0]) >= MIN_ZIPF_ORIGINAL
+                    and zipf(si[0]) >= MIN_ZIPF_SPUN
+                ):
                     key = (si[0], oi[0])
                     inflected[key] = inflected.get(key, 0) | bits
     for key, bits in inflected.items():
@@ -180,10 +190,18 @@ def main() -> None:
         if " " not in syn and max(zipf(o) for o, _ in origs) - zipf(syn) >= RARE_FORM_GAP:
             rare_forms.append(syn)
     payload = {"links": links, "rare_forms": rare_forms}
-    datafile.write(args.out, FORMAT, VERSION, payload,
-                   sources="MyThes en_US v2 (Debian mythes-en-us), WordNet 3.0, Moby thesaurus")
+    datafile.write(
+        args.out,
+        FORMAT,
+        VERSION,
+        payload,
+        sources="MyThes en_US v2 (Debian mythes-en-us), WordNet 3.0, Moby thesaurus",
+    )
     n = sum(v.count("|") + 1 for v in links.values())
-    print(f"wrote {args.out}: {len(links):,} spun forms, {n:,} links, {len(rare_forms):,} rare forms", file=sys.stderr)
+    print(
+        f"wrote {args.out}: {len(links):,} spun forms, {n:,} links, {len(rare_forms):,} rare forms",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -86,9 +86,14 @@ def main() -> None:
     for (a, b), (n, papers) in sorted(words.items(), key=lambda kv: (-kv[1][0], kv[0])):
         word_rules[a].append([b, n, papers])
     payload = {"phrases": phrases, "words": dict(word_rules)}
-    datafile.write(args.out, TORTURED_FORMAT, TORTURED_VERSION, payload,
-                   source="Problematic Paper Screener tortured phrases, dev split, CC BY 4.0 "
-                          "(Cabanac, Labbé, Magazinov 2021)")
+    datafile.write(
+        args.out,
+        TORTURED_FORMAT,
+        TORTURED_VERSION,
+        payload,
+        source="Problematic Paper Screener tortured phrases, dev split, CC BY 4.0 "
+        "(Cabanac, Labbé, Magazinov 2021)",
+    )
     print(f"wrote {args.out}: {len(phrases):,} phrases, {len(words):,} word rules", file=sys.stderr)
 
 

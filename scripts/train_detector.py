@@ -37,7 +37,9 @@ LENGTHS = (50, 100, 200, 0)  # 0: the whole document
 RATES = (0.15, 0.3, 0.5)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 1e-2
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     w = np.zeros(z.shape[1])
@@ -52,8 +54,14 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> tuple[np.nda
     return w[:-1], float(w[-1]), mean, scale
 
 
-def model_json(names: tuple[str, ...], w: np.ndarray, b: float, mean: np.ndarray,
-               scale: np.ndarray, threshold: float) -> dict[str, object]:
+def model_json(
+    names: tuple[str, ...],
+    w: np.ndarray,
+    b: float,
+    mean: np.ndarray,
+    scale: np.ndarray,
+    threshold: float,
+) -> dict[str, object]:
     return {
         "weights": {k: float(v) for k, v in zip(names, w, strict=True)},
         "bias": b,
@@ -82,7 +90,7 @@ def main() -> None:
     # every kind of honest text, so that technical and legal prose are not mistaken for spin
     docs = list(clean_docs("tune", args.docs, kinds=("news", "prose", "technical", "legal")))
     print(f"{len(docs)} tune documents", file=sys.stderr)
-    for k, (doc_id, _kind, text) in enumerate(docs):
+    for k, (_doc_id, _kind, text) in enumerate(docs):
         length = LENGTHS[k % len(LENGTHS)]
         clean = window(text, length, k) if length else text
         profile = TUNING_PROFILES[k % len(TUNING_PROFILES)]
@@ -96,8 +104,9 @@ def main() -> None:
                 want = truth.get((f.start, f.end)) if label == 1 else None
                 # right place, wrong guess: the word was spun and the original is not
                 # recoverable from it; neither a correct fix nor damage, so not a label
-                cal_y.append(-1 if want is not None and want != f.original.lower()
-                             else int(want is not None))
+                cal_y.append(
+                    -1 if want is not None and want != f.original.lower() else int(want is not None)
+                )
         if k % 20 == 0:
             print(f"  {k}/{len(docs)}", file=sys.stderr)
 
@@ -107,10 +116,12 @@ def main() -> None:
 
     profiled: list[tuple[str, list, int]] = []  # type: ignore[type-arg]
     for j, prof in enumerate(TUNING_PROFILES):
-        farm = docs[j::len(TUNING_PROFILES)][:40]
+        farm = docs[j :: len(TUNING_PROFILES)][:40]
         key = 1000 + j
-        learned = unspin.learn([unspin.spin(t, profile=prof, rate=0.3, seed=key).text
-                                for _, _, t in farm[:20]], name=f"tune-{prof}")
+        learned = unspin.learn(
+            [unspin.spin(t, profile=prof, rate=0.3, seed=key).text for _, _, t in farm[:20]],
+            name=f"tune-{prof}",
+        )
         ch = channel_for(learned)
         for _, _, t in farm[20:]:
             sp = unspin.spin(t, profile=prof, rate=0.3, seed=key)
@@ -119,8 +130,9 @@ def main() -> None:
             profiled.append((sp.text, fixes, 1))
             for f in fixes:
                 want = truth.get((f.start, f.end))
-                cal_y.append(-1 if want is not None and want != f.original.lower()
-                             else int(want is not None))
+                cal_y.append(
+                    -1 if want is not None and want != f.original.lower() else int(want is not None)
+                )
     print(f"{len(profiled)} texts restored with learned profiles", file=sys.stderr)
 
     # 1. The detector, on margin features (no confidences involved).
@@ -130,8 +142,11 @@ def main() -> None:
         cheap_rows.append([detector.cheap_features(txt)[f] for f in detector.CHEAP_FEATURES])
         labels.append(label)
     y = np.array(labels, dtype=float)
-    out = {"version": 1, "trained_on": f"{len(docs)} tune-split documents, profiles "
-                                         f"{', '.join(TUNING_PROFILES)}, rates {RATES}"}
+    out = {
+        "version": 1,
+        "trained_on": f"{len(docs)} tune-split documents, profiles "
+        f"{', '.join(TUNING_PROFILES)}, rates {RATES}",
+    }
     w, b, mean, scale = fit_logistic(np.array(rows), y)
     out["full"] = model_json(detector.FEATURES, w, b, mean, scale, 0.5)
     full = detector.Model(**out["full"])  # type: ignore[arg-type]
@@ -143,10 +158,14 @@ def main() -> None:
     for txt, fixes, _label in texts + profiled:
         evs = [f.evidence for f in fixes]
         doc_logit = full.logit(detector.features(txt, evs)) if evs else 0.0
-        doc_logit = max(-calibration.DOCUMENT_LOGIT_CLIP, min(calibration.DOCUMENT_LOGIT_CLIP, doc_logit))
+        doc_logit = max(
+            -calibration.DOCUMENT_LOGIT_CLIP, min(calibration.DOCUMENT_LOGIT_CLIP, doc_logit)
+        )
         for f in fixes:
-            cal_x.append([detector.margin(f.evidence), doc_logit]
-                         + [float(f.evidence.source == s) for s in sources])
+            cal_x.append(
+                [detector.margin(f.evidence), doc_logit]
+                + [float(f.evidence.source == s) for s in sources]
+            )
     keep = np.array(cal_y) >= 0
     cx, cy = np.array(cal_x)[keep], np.array(cal_y, dtype=float)[keep]
     cw, cb, cmean, cscale = fit_logistic(cx, cy, l2=1e-1)
@@ -154,8 +173,14 @@ def main() -> None:
     d = float(cw[1] / cscale[1])
     offset = cb - float(sum(cw[i] * cmean[i] / cscale[i] for i in range(len(cw))))
     bias = {s: float(cw[i + 2] / cscale[i + 2]) for i, s in enumerate(sources)}
-    cal = {"version": 1, "a": a, "b": offset, "source_bias": bias, "document": d,
-           "trained_on": f"{len(cy)} proposed fixes, {int(cy.sum())} correct"}
+    cal = {
+        "version": 1,
+        "a": a,
+        "b": offset,
+        "source_bias": bias,
+        "document": d,
+        "trained_on": f"{len(cy)} proposed fixes, {int(cy.sum())} correct",
+    }
     (ROOT / "src/unspin/data/calibration.json").write_text(json.dumps(cal, indent=1) + "\n")
     print(json.dumps(cal, indent=1), file=sys.stderr)
     print(f"detector: {int(y.sum())} spun, {int(len(y) - y.sum())} clean texts", file=sys.stderr)

@@ -22,7 +22,9 @@ def _params(name: str) -> list[object]:
     return [pytest.param(c, id=c["label"]) for c in _load(name)]
 
 
-@pytest.mark.parametrize("case", _params("synthetic") + _params("negative") + _params("known-failures"))
+@pytest.mark.parametrize(
+    "case", _params("synthetic") + _params("negative") + _params("known-failures")
+)
 def test_case(case: dict[str, str]) -> None:
     result = unspin.restore(case["spun"])
     # explanations are replayable data, whatever the outcome
@@ -41,7 +43,9 @@ def _wild() -> list[dict[str, str]]:
     return [json.loads(line) for line in WILD.read_text().splitlines() if line.strip()]
 
 
-@pytest.mark.skipif(not WILD.exists(), reason="../shared/data/in-the-wild is not beside the checkout")
+@pytest.mark.skipif(
+    not WILD.exists(), reason="../shared/data/in-the-wild is not beside the checkout"
+)
 @pytest.mark.parametrize("doc", _wild(), ids=lambda d: d["id"])
 def test_in_the_wild(doc: dict[str, str]) -> None:
     text = doc["spun_text"]

@@ -10,8 +10,9 @@ SPUN = "The head of state has actually said the battle will certainly continue.\
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "unspin.cli", *args], input=stdin,
-                          capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "unspin.cli", *args], input=stdin, capture_output=True, timeout=120
+    )
 
 
 def test_restore_stdin_text_json_and_diff() -> None:
@@ -41,11 +42,13 @@ def test_restore_bad_input_is_one_line_and_exit_2(tmp_path) -> None:  # type: ig
 
 def test_learn_then_restore_with_the_profile(tmp_path) -> None:  # type: ignore[no-untyped-def]
     docs = []
-    for i, t in enumerate([
-        "The president said the war would go on and the forces would get new weapons.",
-        "Officials said the bill was passed and the president signed it on Monday.",
-        "The president has met the leaders and the talks will continue next week.",
-    ]):
+    for i, t in enumerate(
+        [
+            "The president said the war would go on and the forces would get new weapons.",
+            "Officials said the bill was passed and the president signed it on Monday.",
+            "The president has met the leaders and the talks will continue next week.",
+        ]
+    ):
         src = tmp_path / f"d{i}.txt"
         src.write_text(t)
         out = run("spin", str(src), "--profile", "filler", "--rate", "1.0", "--seed", "5")

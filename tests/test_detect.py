@@ -46,8 +46,10 @@ def test_is_spun_fast_path_agrees_on_clear_cases() -> None:
 
 def test_user_fingerprints_screener_csv_and_tsv(tmp_path) -> None:  # type: ignore[no-untyped-def]
     csv_path = tmp_path / "pps.csv"
-    csv_path.write_text("Fingerprint - Tortured Phrase,Expected Text,Nb Retrieved Papers\n"
-                        "bosom peril,breast cancer,123\n")
+    csv_path.write_text(
+        "Fingerprint - Tortured Phrase,Expected Text,Nb Retrieved Papers\n"
+        "bosom peril,breast cancer,123\n"
+    )
     tsv_path = tmp_path / "list.tsv"
     tsv_path.write_text("spun\texpected\nflag-bearer ailment,flagship disease\n".replace(",", "\t"))
     for path, phrase in ((csv_path, "bosom peril"), (tsv_path, "flag-bearer ailment")):
@@ -60,9 +62,15 @@ def test_cli_exit_codes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     honest, spun = tmp_path / "honest.txt", tmp_path / "spun.txt"
     honest.write_text(HONEST)
     spun.write_text(spun_version(HONEST))
+
     def run(*a: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "unspin", "detect", *a],
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "unspin", "detect", *a],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
     assert run(str(honest)).returncode == 0
     both = run(str(honest), str(spun))
     assert both.returncode == 1 and len(both.stdout.splitlines()) == 2

@@ -28,7 +28,9 @@ def test_learns_a_farm_key_from_its_documents() -> None:
 
 
 def test_profile_round_trip_and_restore_with_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    p = Profile.from_rules("farm", [Rule("tools", "weapons", 12, 0.9), Rule("battle", "war", 5, 0.8)])
+    p = Profile.from_rules(
+        "farm", [Rule("tools", "weapons", 12, 0.9), Rule("battle", "war", 5, 0.8)]
+    )
     path = tmp_path / "farm.profile"
     p.save(path)
     text = path.read_text()
@@ -49,16 +51,23 @@ def test_foreign_profile_version_is_refused(tmp_path) -> None:  # type: ignore[n
     path.write_text("# unspin-profile v9 name=x\nspun\toriginal\tcount\tconfidence\n")
     with pytest.raises(DataFileError, match="version 9"):
         Profile.load(path)
-    path.write_text("# unspin-profile v1 name=x\nspun\toriginal\tcount\tconfidence\na\tb\tmany\t1\n")
+    path.write_text(
+        "# unspin-profile v1 name=x\nspun\toriginal\tcount\tconfidence\na\tb\tmany\t1\n"
+    )
     with pytest.raises(DataFileError, match="new.profile:3"):
         Profile.load(path)
 
 
 def test_learn_from_aligned_pairs() -> None:
     pairs = [(unspin.spin(t, profile="thesaurus", rate=0.6, seed=1).text, t) for t in CLEAN]
-    expected = {(s.spun.lower(), s.original.lower()) for sp, t in pairs
-                for s in unspin.spin(t, profile="thesaurus", rate=0.6, seed=1).substitutions}
+    expected = {
+        (s.spun.lower(), s.original.lower())
+        for sp, t in pairs
+        for s in unspin.spin(t, profile="thesaurus", rate=0.6, seed=1).substitutions
+    }
     profile = learn_from_pairs(pairs, "traced")
     learned = {(r.spun, r.original) for rs in profile.rules.values() for r in rs}
     assert learned and learned <= expected | {(a, b) for a, b in learned if " " in a or " " in b}
-    assert substitution_pairs("the funding invoice passed", "the funding bill passed") == [("invoice", "bill")]
+    assert substitution_pairs("the funding invoice passed", "the funding bill passed") == [
+        ("invoice", "bill")
+    ]

@@ -22,7 +22,10 @@ def test_restores_spinner_fillers_and_explains_them() -> None:
 
 
 def test_fixes_replay_and_json_round_trip() -> None:
-    spun = "Researchers used counterfeit consciousness as well as profound learning.\n\nThe Senate handed the invoice."
+    spun = (
+        "Researchers used counterfeit consciousness as well as profound learning.\n\n"
+        "The Senate handed the invoice."
+    )
     r = unspin.restore(spun)
     assert r.fixes
     assert unspin.apply_fixes(spun, r.fixes) == r.text
@@ -62,7 +65,10 @@ def test_honest_text_is_unchanged() -> None:
 def test_empty_and_non_english() -> None:
     assert unspin.restore("").text == ""
     assert unspin.restore("   \n").fixes == []
-    german = "Die Regierung hat am Dienstag einen neuen Haushalt beschlossen, der viele Kürzungen enthält."
+    german = (
+        "Die Regierung hat am Dienstag einen neuen Haushalt beschlossen, "
+        "der viele Kürzungen enthält."
+    )
     r = unspin.restore(german)
     assert r.text == german and r.warnings
 

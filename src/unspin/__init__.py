@@ -38,7 +38,8 @@ __all__ = [
 
 __all__ += ["Detection", "Profile", "learn", "spin"]
 
-# Submodules (named apart from the functions they define) load on first use, so that ``import unspin`` stays cheap for the CLI and workers.
+# Submodules (named apart from the functions they define) load on first use, so that
+# ``import unspin`` stays cheap for the CLI and workers.
 _LAZY = {
     "restore": "restorer",
     "detect": "detector",

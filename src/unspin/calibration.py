@@ -19,8 +19,13 @@ from .datafile import packaged
 from .fixes import Evidence
 
 FILE = "calibration.json"
-_DEFAULT: dict[str, Any] = {"version": 1, "a": math.log(10), "b": 0.0, "source_bias": {},
-                            "document": 0.0}
+_DEFAULT: dict[str, Any] = {
+    "version": 1,
+    "a": math.log(10),
+    "b": 0.0,
+    "source_bias": {},
+    "document": 0.0,
+}
 
 
 @cache
@@ -40,7 +45,11 @@ def confidence(ev: Evidence, document_logit: float = 0.0) -> float:
     p = params()
     document_logit = max(-DOCUMENT_LOGIT_CLIP, min(DOCUMENT_LOGIT_CLIP, document_logit))
     margin = ev.lm_gain + ev.channel
-    z = (p["a"] * margin + p["b"] + p["source_bias"].get(ev.source, 0.0)
-         + p.get("document", 0.0) * document_logit)
+    z = (
+        p["a"] * margin
+        + p["b"]
+        + p["source_bias"].get(ev.source, 0.0)
+        + p.get("document", 0.0) * document_logit
+    )
     z = max(-30.0, min(30.0, z))
     return 1.0 / (1.0 + math.exp(-z))

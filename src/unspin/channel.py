@@ -22,12 +22,120 @@ MAX_SPAN = 3  # longest spun phrase looked up, in words
 # Function words: spinners insert fillers around them but do not swap them for synonyms, and
 # reverse-thesaurus links between them are noise.
 STOPWORDS = frozenset(
-    """a an the and or but if of in on at by for with from to into onto over under about as
-    is are was were be been being am has have had do does did will would shall should can could
-    may might must not no nor so than that this these those it its it's he she they them his her
-    their our we us you your i me my mine who whom whose which what where when why how all any
-    both each few more most other some such only own same too very just also there here then now
-    up down out off again further once one two""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "to",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "about",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "nor",
+        "so",
+        "than",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "it's",
+        "he",
+        "she",
+        "they",
+        "them",
+        "his",
+        "her",
+        "their",
+        "our",
+        "we",
+        "us",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "where",
+        "when",
+        "why",
+        "how",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "only",
+        "own",
+        "same",
+        "too",
+        "very",
+        "just",
+        "also",
+        "there",
+        "here",
+        "then",
+        "now",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "further",
+        "once",
+        "one",
+        "two",
+    ]
 )
 
 
@@ -76,17 +184,24 @@ def _from_profile(key: str, ch: Channel) -> list[Candidate]:
     if ch.profile is None:
         return []
     return [
-        Candidate(tuple(r.original.split()), max(math.log10(max(r.confidence, 1e-6)),
-                                                 ch.priors.profile_floor),
-                  "profile", f"learned in profile '{ch.profile.name}' ({r.count} times)")
+        Candidate(
+            tuple(r.original.split()),
+            max(math.log10(max(r.confidence, 1e-6)), ch.priors.profile_floor),
+            "profile",
+            f"learned in profile '{ch.profile.name}' ({r.count} times)",
+        )
         for r in ch.profile.rules.get(key, ())
     ]
 
 
 @source("idiom")
 def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
-    return [Candidate(tuple(i.original.split()), ch.priors.idiom, "idiom", f"spinner {i.kind}: {i.note}")
-            for i in rules.idioms().get(key, ())]
+    return [
+        Candidate(
+            tuple(i.original.split()), ch.priors.idiom, "idiom", f"spinner {i.kind}: {i.note}"
+        )
+        for i in rules.idioms().get(key, ())
+    ]
 
 
 @source("tortured")
@@ -95,14 +210,26 @@ def _from_tortured(key: str, ch: Channel) -> list[Candidate]:
     out = []
     if key in t.phrases:
         orig, papers = t.phrases[key]
-        out.append(Candidate(tuple(orig.split()), ch.priors.tortured_phrase, "tortured",
-                             f"known tortured phrase ({papers} papers)"))
+        out.append(
+            Candidate(
+                tuple(orig.split()),
+                ch.priors.tortured_phrase,
+                "tortured",
+                f"known tortured phrase ({papers} papers)",
+            )
+        )
     if key in STOPWORDS:
         return out  # word-level rules on function words are alignment noise
     for orig, n, _papers in t.words.get(key, ()):
         prior = ch.priors.tortured_word + ch.priors.tortured_support * math.log10(n + 1)
-        out.append(Candidate(tuple(orig.split()), min(prior, -0.3), "tortured",
-                             f"paper-mill substitution seen in {n} listed phrases"))
+        out.append(
+            Candidate(
+                tuple(orig.split()),
+                min(prior, -0.3),
+                "tortured",
+                f"paper-mill substitution seen in {n} listed phrases",
+            )
+        )
     return out
 
 
@@ -118,8 +245,9 @@ def _from_thesaurus(key: str, ch: Channel) -> list[Candidate]:
         agree = bin(bits).count("1") - 1
         prior = p.thesaurus + p.thesaurus_agreement * agree - p.thesaurus_rank * rank
         names = "+".join(lexicon.source_names(bits))
-        out.append(Candidate(tuple(orig.split()), prior, "thesaurus",
-                             f"thesaurus synonym ({names})"))
+        out.append(
+            Candidate(tuple(orig.split()), prior, "thesaurus", f"thesaurus synonym ({names})")
+        )
     return out
 
 
@@ -130,7 +258,8 @@ class Channel:
     sources: tuple[str, ...] = tuple(SOURCES)
     _memo: dict[tuple[str, ...], list[Candidate]] = field(default_factory=dict, repr=False)
     discounts: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = field(
-        default_factory=dict, repr=False)
+        default_factory=dict, repr=False
+    )
 
     def candidates(self, words: tuple[str, ...]) -> list[Candidate]:
         """Originals that the spun ``words`` may stand for, best prior first per original."""
@@ -154,8 +283,10 @@ def _candidates(ch: Channel, words: tuple[str, ...]) -> list[Candidate]:
         possessive = "'s"
         found = _lookup(ch, key[:-2])
     if possessive:
-        found = [Candidate(c.original[:-1] + (c.original[-1] + possessive,), c.prior, c.source,
-                           c.note) for c in found]
+        found = [
+            Candidate(c.original[:-1] + (c.original[-1] + possessive,), c.prior, c.source, c.note)
+            for c in found
+        ]
     return found
 
 

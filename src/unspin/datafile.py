@@ -39,7 +39,8 @@ def read(path: str | Path, fmt: str, version: int) -> tuple[dict[str, Any], Any]
         raise DataFileError(f"{path}: expected a '{fmt}' file, found {got!r}")
     if header.get("version") != version:
         raise DataFileError(
-            f"{path}: '{fmt}' version {header.get('version')!r}, this unspin reads version {version}"
+            f"{path}: '{fmt}' version {header.get('version')!r}, "
+            f"this unspin reads version {version}"
         )
     return header, payload
 

@@ -62,8 +62,9 @@ def word_units(tokens: list[Token]) -> tuple[list[Token], list[bool]]:
     return words, glued
 
 
-def decode(tokens: list[Token], lm: ContextModel, channel: Channel,
-           doc: DocStats | None = None) -> list[Choice]:
+def decode(
+    tokens: list[Token], lm: ContextModel, channel: Channel, doc: DocStats | None = None
+) -> list[Choice]:
     words, glued = word_units(tokens)
     if not words:
         return []
@@ -119,8 +120,15 @@ def decode(tokens: list[Token], lm: ContextModel, channel: Channel,
     return choices
 
 
-def _edges_at(i: int, norms: list[str], glued: list[bool], caps: list[int], lm: ContextModel,
-              channel: Channel, doc: DocStats | None) -> list[_Edge]:
+def _edges_at(
+    i: int,
+    norms: list[str],
+    glued: list[bool],
+    caps: list[int],
+    lm: ContextModel,
+    channel: Channel,
+    doc: DocStats | None,
+) -> list[_Edge]:
     keep = _Edge(1, (norms[i],), None)
     edges = [keep]
     h1 = norms[i - 1] if i > 0 else BOS
@@ -161,13 +169,16 @@ def _edges_at(i: int, norms: list[str], glued: list[bool], caps: list[int], lm: 
             if local > keep_local - PRUNE_MARGIN:
                 scored.append((local, prior, c))
         scored.sort(key=lambda x: -x[0])
-        edges += [_Edge(length, c.original, c if p == c.prior else replace(c, prior=round(p, 3)))
-                  for _, p, c in scored[:MAX_CANDIDATES]]
+        edges += [
+            _Edge(length, c.original, c if p == c.prior else replace(c, prior=round(p, 3)))
+            for _, p, c in scored[:MAX_CANDIDATES]
+        ]
     return edges
 
 
-def _frequency_discount(spun: tuple[str, ...], original: tuple[str, ...], lm: ContextModel,
-                        channel: Channel) -> float:
+def _frequency_discount(
+    spun: tuple[str, ...], original: tuple[str, ...], lm: ContextModel, channel: Channel
+) -> float:
     """The share of the model's plain frequency preference a thesaurus candidate loses
     (see ``Priors.frequency_discount``); memoised on the channel."""
     key = (spun, original)
@@ -197,8 +208,9 @@ def _next(lm: ContextModel, right: str, words: tuple[str, ...], h1: str) -> floa
     return lm.logp(right, words[-1], prev)
 
 
-def _local_gain(decoded: list[str], d: int, k: int, spun: tuple[str, ...],
-                lm: ContextModel) -> float:
+def _local_gain(
+    decoded: list[str], d: int, k: int, spun: tuple[str, ...], lm: ContextModel
+) -> float:
     """Context-model gain of ``decoded[d:d+k]`` against the spun words, in the decoded context."""
     left = decoded[max(0, d - 2) : d]
     right = decoded[d + k : d + k + 2]

@@ -79,14 +79,23 @@ def detect(
     x = evidence.features(text, [f.evidence for f in fixes], fingerprints)
     score = model.prob(x)
     spans = [
-        Span(f.start, f.end, f.spun, f.original, round(f.confidence, 4),
-             f"{f.evidence.note}; context model gain {f.evidence.lm_gain:+.1f}")
-        for f in fixes if f.confidence >= SPAN_MIN_CONFIDENCE
+        Span(
+            f.start,
+            f.end,
+            f.spun,
+            f.original,
+            round(f.confidence, 4),
+            f"{f.evidence.note}; context model gain {f.evidence.lm_gain:+.1f}",
+        )
+        for f in fixes
+        if f.confidence >= SPAN_MIN_CONFIDENCE
     ]
     fp = bundled() if fingerprints is None else fingerprints
     for h in fp.find(text):
         if not any(s.start <= h.start < s.end for s in spans):
-            spans.append(Span(h.start, h.end, h.phrase, h.expected, 1.0, f"known spun phrase ({h.source})"))
+            spans.append(
+                Span(h.start, h.end, h.phrase, h.expected, 1.0, f"known spun phrase ({h.source})")
+            )
     spans.sort(key=lambda s: s.start)
     reasons = _reasons(x, spans)
     if words < MIN_WORDS:
@@ -117,6 +126,7 @@ def _reasons(x: dict[str, float], spans: list[Span]) -> list[str]:
 
 
 # --- the cheap path ----------------------------------------------------------------------
+
 
 def is_spun(text: str, *, chunk_words: int = 400) -> bool:
     """Cheap check: True as soon as one chunk of the text looks spun. No context model."""

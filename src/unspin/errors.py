@@ -25,6 +25,4 @@ class MissingDependencyError(UnspinError):
     """An optional feature needs a package that is not installed."""
 
     def __init__(self, feature: str, package: str, extra: str) -> None:
-        super().__init__(
-            f"{feature} needs the '{package}' package: pip install 'unspin[{extra}]'"
-        )
+        super().__init__(f"{feature} needs the '{package}' package: pip install 'unspin[{extra}]'")

@@ -54,7 +54,9 @@ class Model:
     threshold: float
 
     def logit(self, x: dict[str, float]) -> float:
-        z = self.bias + sum(w * (x[k] - self.mean[k]) / self.scale[k] for k, w in self.weights.items())
+        z = self.bias + sum(
+            w * (x[k] - self.mean[k]) / self.scale[k] for k, w in self.weights.items()
+        )
         return max(-30.0, min(30.0, z))
 
     def prob(self, x: dict[str, float]) -> float:
@@ -67,14 +69,17 @@ def model(kind: str) -> Model:
     try:
         data = json.loads(Path(path).read_text())[kind]
     except FileNotFoundError:
-        raise DataFileError(f"{path}: detector model missing; run scripts/train_detector.py") from None
+        raise DataFileError(
+            f"{path}: detector model missing; run scripts/train_detector.py"
+        ) from None
     except (ValueError, KeyError):
         raise DataFileError(f"{path}: not a detector model file (no '{kind}' model)") from None
     return Model(data["weights"], data["bias"], data["mean"], data["scale"], data["threshold"])
 
 
-def features(text: str, evidence: Sequence[Evidence],
-             fingerprints: FingerprintList | None = None) -> dict[str, float]:
+def features(
+    text: str, evidence: Sequence[Evidence], fingerprints: FingerprintList | None = None
+) -> dict[str, float]:
     """Document features from the evidence of every fix the decoder proposed."""
     lm = get_model()
     words = [t.norm for t in tokenize(text) if t.is_word]
@@ -107,7 +112,9 @@ def features(text: str, evidence: Sequence[Evidence],
 
 @cache
 def _fillers() -> FingerprintList:
-    return FingerprintList((i.spun, i.original, "idiom") for v in rules.idioms().values() for i in v)
+    return FingerprintList(
+        (i.spun, i.original, "idiom") for v in rules.idioms().values() for i in v
+    )
 
 
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")

@@ -54,7 +54,8 @@ class FingerprintList:
         for end, (key, _e, _s) in self._auto.iter(low):
             start = end - len(key) + 1
             if (start == 0 or not low[start - 1].isalnum()) and (
-                    end + 1 >= len(low) or not low[end + 1].isalnum()):
+                end + 1 >= len(low) or not low[end + 1].isalnum()
+            ):
                 n += 1
         return n
 
@@ -75,13 +76,19 @@ def parse_fingerprint_file(path: str | Path) -> list[tuple[str, str, str]]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        raise DataFileError(f"{path}: cannot read fingerprint list ({e.__class__.__name__})") from None
+        raise DataFileError(
+            f"{path}: cannot read fingerprint list ({e.__class__.__name__})"
+        ) from None
     first = text.split("\n", 1)[0]
     name = Path(path).name
     if first.startswith("Fingerprint - Tortured Phrase"):
         rows = list(csv.reader(io.StringIO(text)))[1:]
     else:
-        rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        rows = [
+            line.split("\t")
+            for line in text.splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
         if rows and rows[0][0].lower() in ("spun", "tortured_phrase", "phrase"):
             rows = rows[1:]
     out = []
@@ -98,8 +105,12 @@ def bundled_entries() -> list[tuple[str, str, str]]:
     """(phrase, expected, source) of the bundled list."""
     t = rules.tortured()
     entries = [(k, v[0], "tortured-phrases (dev)") for k, v in t.phrases.items()]
-    entries += [(i.spun, i.original, "spinner idiom") for v in rules.idioms().values() for i in v
-                if i.kind == "filler"]
+    entries += [
+        (i.spun, i.original, "spinner idiom")
+        for v in rules.idioms().values()
+        for i in v
+        if i.kind == "filler"
+    ]
     return entries
 
 

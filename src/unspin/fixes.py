@@ -85,7 +85,7 @@ def apply_fixes(text: str, fixes: Iterable[Fix | Mapping[str, Any]]) -> str:
             raise ValueError(f"overlapping fix at {f.start}: {f.spun!r}")
         if text[f.start : f.end] != f.spun:
             raise ValueError(
-                f"fix at {f.start}-{f.end} expects {f.spun!r}, text has {text[f.start:f.end]!r}"
+                f"fix at {f.start}-{f.end} expects {f.spun!r}, text has {text[f.start : f.end]!r}"
             )
         out.append(text[pos : f.start])
         out.append(f.original)

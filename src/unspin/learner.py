@@ -24,8 +24,9 @@ MIN_SHARE = 0.3  # ...and explain at least this share of its spun form's occurre
 MIN_MEAN_CONFIDENCE = 0.3
 
 
-def learn(documents: Iterable[str], name: str = "profile", *,
-          channel: Channel | None = None) -> Profile:
+def learn(
+    documents: Iterable[str], name: str = "profile", *, channel: Channel | None = None
+) -> Profile:
     """Learn a profile from documents spun by one spinner."""
     channel = channel or default_channel()
     pair_count: Counter[tuple[str, str]] = Counter()
@@ -69,8 +70,7 @@ def learn_from_pairs(pairs: Iterable[tuple[str, str]], name: str = "profile") ->
     by_form: Counter[str] = Counter()
     for (s, _), n in count.items():
         by_form[s] += n
-    rules = [Rule(s, o, n, round((n / (n + 1)) * n / by_form[s], 3))
-             for (s, o), n in count.items()]
+    rules = [Rule(s, o, n, round((n / (n + 1)) * n / by_form[s], 3)) for (s, o), n in count.items()]
     return Profile.from_rules(name, rules, documents=str(n_docs), method="pairs")
 
 

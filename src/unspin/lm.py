@@ -29,6 +29,9 @@ class ContextModel(Protocol):
 
     def known(self, word: str) -> bool: ...
 
+    def score(self, words: Sequence[str], h1: str = BOS, h2: str = "") -> float:
+        """log10 probability of ``words`` after the history (h2, h1)."""
+
 
 class SphinxTrigram:
     """The trigram model shipped in the pocketsphinx wheel."""
@@ -42,8 +45,9 @@ class SphinxTrigram:
             import pocketsphinx
         except ImportError as e:  # pragma: no cover - a declared dependency
             raise UnspinError("the default context model needs: pip install pocketsphinx") from e
-        path = path or os.path.join(os.path.dirname(pocketsphinx.__file__), "model", "en-us",
-                                    "en-us.lm.bin")
+        path = path or os.path.join(
+            os.path.dirname(pocketsphinx.__file__), "model", "en-us", "en-us.lm.bin"
+        )
         if not os.path.exists(path):
             raise DataFileError(f"{path}: context model not found (reinstall pocketsphinx)")
         self._model = pocketsphinx.NGramModel.readfile(path)
@@ -94,5 +98,7 @@ def get_model(name: str = "sphinx-trigram") -> ContextModel:
     try:
         factory = MODELS[name]
     except KeyError:
-        raise UnspinError(f"unknown context model {name!r}; available: {', '.join(MODELS)}")
+        raise UnspinError(
+            f"unknown context model {name!r}; available: {', '.join(MODELS)}"
+        ) from None
     return factory()

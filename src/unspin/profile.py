@@ -70,9 +70,13 @@ class Profile:
         lines = text.splitlines()
         m = _HEADER.match(lines[0]) if lines else None
         if not m:
-            raise DataFileError(f"{path}: not an unspin profile (missing '{MAGIC} v{VERSION}' line)")
+            raise DataFileError(
+                f"{path}: not an unspin profile (missing '{MAGIC} v{VERSION}' line)"
+            )
         if int(m.group(1)) != VERSION:
-            raise DataFileError(f"{path}: profile version {m.group(1)}, this unspin reads {VERSION}")
+            raise DataFileError(
+                f"{path}: profile version {m.group(1)}, this unspin reads {VERSION}"
+            )
         meta = dict(kv.split("=", 1) for kv in m.group(2).split())
         rules = []
         for n, line in enumerate(lines[2:], start=3):

@@ -77,8 +77,12 @@ def iter_fixes(text: str, channel: Channel) -> Iterator[Fix]:
                         gap = text[article.end : words[ch.first].start]
                         original = match_case(wanted, article.text) + gap + original
                         start = article.start
-                ev = Evidence(ch.candidate.source, round(ch.lm_gain, 3),
-                              round(ch.candidate.prior, 3), ch.candidate.note)
+                ev = Evidence(
+                    ch.candidate.source,
+                    round(ch.lm_gain, 3),
+                    round(ch.candidate.prior, 3),
+                    ch.candidate.note,
+                )
                 found.append((start, end, text[start:end], original, ev))
         doc_logit = _document_logit(text, block, [f[4] for f in found])
         for start, end, spun, original, ev in found:

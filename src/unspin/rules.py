@@ -46,10 +46,12 @@ class TorturedRules:
 
 @cache
 def tortured() -> TorturedRules:
-    _, payload = datafile.read(datafile.packaged("tortured.msgpack.gz"), TORTURED_FORMAT,
-                               TORTURED_VERSION)
+    _, payload = datafile.read(
+        datafile.packaged("tortured.msgpack.gz"), TORTURED_FORMAT, TORTURED_VERSION
+    )
     return TorturedRules(
         phrases={k: (str(v[0]), int(v[1])) for k, v in payload["phrases"].items()},
-        words={k: tuple((str(o), int(n), int(p)) for o, n, p in v)
-               for k, v in payload["words"].items()},
+        words={
+            k: tuple((str(o), int(n), int(p)) for o, n, p in v) for k, v in payload["words"].items()
+        },
     )

@@ -33,8 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="unspin",
-        description="Detect, restore and trace automatically spun text. "
-        "'-' reads standard input.",
+        description="Detect, restore and trace automatically spun text. '-' reads standard input.",
     )
     parser.add_argument("--version", action="version", version=f"unspin {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -21,14 +21,25 @@ EXIT = {"clean": 0, "spun": 1, "uncertain": 3}
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for standard input")
-    p.add_argument("--json", action="store_true",
-                   help="print {score, label, spans, profile, reasons} (one JSON object per line)")
-    p.add_argument("--threshold", type=float, default=None, metavar="P",
-                   help="score at or above which a text is 'spun' (default: the model's, 0.5)")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print {score, label, spans, profile, reasons} (one JSON object per line)",
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        metavar="P",
+        help="score at or above which a text is 'spun' (default: the model's, 0.5)",
+    )
     p.add_argument("--profile", metavar="FILE", help="a spinner profile made by 'unspin learn'")
-    p.add_argument("--fingerprints", metavar="FILE",
-                   help="extra known spun phrases: the Problematic Paper Screener's CSV export "
-                        "or a TSV of spun<TAB>expected")
+    p.add_argument(
+        "--fingerprints",
+        metavar="FILE",
+        help="extra known spun phrases: the Problematic Paper Screener's CSV export "
+        "or a TSV of spun<TAB>expected",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,8 +51,9 @@ def run(args: argparse.Namespace) -> int:
     errors = 0
     for path in args.files:
         try:
-            d = detect(read_input(path), profile=args.profile, threshold=args.threshold,
-                       fingerprints=fp)
+            d = detect(
+                read_input(path), profile=args.profile, threshold=args.threshold, fingerprints=fp
+            )
         except UnspinError as e:
             if len(args.files) == 1:
                 raise
@@ -58,4 +70,3 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         return 2
     return {0: 0, 1: 3, 2: 1}[worst]
-

@@ -25,8 +25,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("docs", nargs="+", metavar="DOCS")
     p.add_argument("-o", "--out", required=True, metavar="FILE", help="profile file to write")
     p.add_argument("--name", help="profile name (default: the output file's stem)")
-    p.add_argument("--from-trace", action="store_true",
-                   help="DOCS are JSONL (spun, original) pairs, e.g. from 'unspin trace'")
+    p.add_argument(
+        "--from-trace",
+        action="store_true",
+        help="DOCS are JSONL (spun, original) pairs, e.g. from 'unspin trace'",
+    )
 
 
 def _texts(paths: list[str], field: str) -> Iterator[str]:
@@ -63,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         profile = learn(list(_texts(args.docs, "text")), name)
     profile.save(args.out)
-    print(f"unspin learn: {len(profile)} rules from {profile.meta.get('documents')} documents "
-          f"-> {args.out}", file=sys.stderr)
+    print(
+        f"unspin learn: {len(profile)} rules from {profile.meta.get('documents')} documents "
+        f"-> {args.out}",
+        file=sys.stderr,
+    )
     return 0

@@ -23,8 +23,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     out.add_argument("--json", action="store_true", help="print {text, fixes, warnings} as JSON")
     out.add_argument("--diff", action="store_true", help="show an inline diff of every fix")
     p.add_argument("--profile", metavar="FILE", help="a spinner profile made by 'unspin learn'")
-    p.add_argument("--min-confidence", type=float, default=0.5, metavar="P",
-                   help="drop fixes below this confidence (default 0.5; higher is more precise)")
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.5,
+        metavar="P",
+        help="drop fixes below this confidence (default 0.5; higher is more precise)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
 def render_diff(text: str, result: Restoration, color: bool) -> str:
     """The input with each fix shown inline as [-spun-]{+original+} (coloured on a terminal)."""
+
     def show(f: Fix) -> str:
         if color:
             return f"\x1b[31;9m{f.spun}\x1b[0m\x1b[32m{f.original}\x1b[0m"
