@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import InputError
 
@@ -21,10 +24,7 @@ def decode_text(data: bytes, name: str) -> str:
         raise InputError(
             f"{name}: not valid UTF-8 (byte {e.start}); convert it first, e.g. iconv -t utf-8"
         ) from None
-    sample = text[:65536]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
-    if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
-        raise InputError(f"{name}: looks like a binary file (control characters), not text")
+    _check_controls(text, name)
     return text
 
 
@@ -42,3 +42,61 @@ def read_input(path: str) -> str:
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
     return decode_text(data, path)
+
+
+CHUNK_BYTES = 1 << 20
+
+
+def read_chunks(path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
+    """Read ``path`` ('-' for stdin) as text in pieces of about ``chunk_bytes`` that end at a
+    blank line (a paragraph boundary), so that a 100 MB input never sits in memory whole."""
+    name = "<stdin>" if path == "-" else path
+    if path == "-":
+        stream: BinaryIO = sys.stdin.buffer
+    else:
+        p = Path(path)
+        if p.is_dir():
+            raise InputError(f"{path}: is a directory")
+        try:
+            stream = p.open("rb")
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+    pending: list[str] = []
+    size = 0
+    offset = 0
+    try:
+        for raw in iter(lambda: stream.readline(1 << 16), b""):
+            if b"\x00" in raw:
+                raise InputError(f"{name}: looks like a binary file (NUL bytes), not text")
+            try:
+                line = decoder.decode(raw)
+            except UnicodeDecodeError as e:
+                raise InputError(
+                    f"{name}: not valid UTF-8 (byte {offset + e.start}); convert it first, "
+                    "e.g. iconv -t utf-8"
+                ) from None
+            offset += len(raw)
+            pending.append(line)
+            size += len(raw)
+            if size >= chunk_bytes and not line.strip():
+                chunk = "".join(pending)
+                _check_controls(chunk, name)
+                yield chunk
+                pending, size = [], 0
+        tail = "".join(pending) + decoder.decode(b"", final=True)
+        if tail:
+            _check_controls(tail, name)
+            yield tail
+    finally:
+        if path != "-":
+            stream.close()
+
+
+def _check_controls(text: str, name: str) -> None:
+    sample = text[:65536]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
+        raise InputError(f"{name}: looks like a binary file (control characters), not text")

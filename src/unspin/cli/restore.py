@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..fixes import Fix, Restoration
-from ._common import read_input
+from ._common import read_chunks, read_input
 
 NAME = "restore"
 HELP = "restore the original wording of a spun text"
@@ -33,8 +33,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..restorer import restore
+    from ..restorer import channel_for, restore
 
+    if not args.json and not args.diff:
+        # Plain output streams paragraph blocks: bounded memory on very large inputs.
+        profile = channel_for(args.profile).profile
+        warned: set[str] = set()
+        for chunk in read_chunks(args.file):
+            result = restore(chunk, profile=profile, min_confidence=args.min_confidence)
+            for w in result.warnings:
+                if w not in warned:
+                    warned.add(w)
+                    print(f"unspin restore: warning: {w}", file=sys.stderr)
+            sys.stdout.write(result.text)
+        return 0
     text = read_input(args.file)
     result = restore(text, profile=args.profile, min_confidence=args.min_confidence)
     for w in result.warnings:
