@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -137,6 +138,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
 
 def run_scan(data: Path, work: Path, tasks: str, workers: int, n: int) -> dict[str, Any]:
     out = work / f"out-{tasks.replace(',', '+')}-{workers}-{n}"
+    shutil.rmtree(out, ignore_errors=True)  # a fresh scan: a leftover one would only resume
     src = data if n == 0 else _head(data, work, n)
     load = os.getloadavg()[0]
     cmd = [*UNSPIN, "scan", str(src), "--out", str(out), "--tasks", tasks]
@@ -170,6 +172,7 @@ def _head(data: Path, work: Path, n: int) -> Path:
 
 def run_spark(data: Path, work: Path, tasks: str) -> dict[str, Any]:
     out = work / f"spark-{tasks}"
+    shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ)
     env["PYSPARK_SUBMIT_ARGS"] = "--master local[2] --driver-memory 4g pyspark-shell"
     env["PYSPARK_PYTHON"] = sys.executable
