@@ -186,7 +186,7 @@ def test_persists_and_reopens(index_path: Path) -> None:
         assert index.text("ai") == DOCS["ai"]
         assert sorted(index.ids()) == sorted(DOCS)
         info = index.info()
-    assert info["documents"] == len(DOCS) and info["params"]["scheme"] == "immutables-v1"
+    assert info["documents"] == len(DOCS) and info["params"]["scheme"] == "immutables-v2"
 
 
 def test_add_extends_skips_known_ids_and_compacts(tmp_path: Path) -> None:
@@ -258,6 +258,12 @@ def test_missing_corrupt_and_foreign_indexes_fail_clearly(tmp_path: Path) -> Non
     header["version"] = 99
     manifest.write_bytes(gzip.compress(msgpack.packb([header, payload])))
     with pytest.raises(DataFileError, match=r"idx.*version 99"):
+        Index(path)
+    # an index made by another fingerprint scheme
+    header["version"] = 1
+    header["params"]["scheme"] = "immutables-v0"
+    manifest.write_bytes(gzip.compress(msgpack.packb([header, payload])))
+    with pytest.raises(DataFileError, match="scheme 'immutables-v0'.*rebuild"):
         Index(path)
     # other fingerprint parameters than asked for
     manifest.write_bytes(good)

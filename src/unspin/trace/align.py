@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any, Literal
 
 from .fingerprint import FUNCTION_WORDS
@@ -69,6 +70,7 @@ class _Sentence:
     words: int  # tokens that are words or numbers
 
 
+@lru_cache(maxsize=16)  # a query is aligned with several candidates: parse it once
 def _sentences(text: str) -> list[_Sentence]:
     out: list[_Sentence] = []
     cur = _Sentence([], [], [], 0)

@@ -67,7 +67,7 @@ _HASH_MASK = np.uint64(0xFFFFFFFFFFFFFFF0)
 class FingerprintParams:
     """Everything that changes which features a text gets; stored with an index, checked on load."""
 
-    scheme: str = "immutables-v1"
+    scheme: str = "immutables-v2"
     skeleton_n: int = 4
     feature_bits: int = 44  # bits of a feature hash kept in the index (the rest: document)
     max_query_chars: int = 200_000
