@@ -142,7 +142,8 @@ def run_scan(data: Path, work: Path, tasks: str, workers: int, n: int) -> dict[s
     src = data if n == 0 else _head(data, work, n)
     load = os.getloadavg()[0]
     cmd = [*UNSPIN, "scan", str(src), "--out", str(out), "--tasks", tasks]
-    docs = n or sum(1 for _ in open(src, "rb"))
+    with open(src, "rb") as f:
+        docs = sum(1 for _ in f)
     chunk = max(1, min(1000, docs // 16))  # enough shards to keep both workers busy
     cmd += ["--workers", str(workers), "--chunk-size", str(chunk), "--no-progress", "--json"]
     seconds, peak, stdout, cpu = timed(cmd)
