@@ -39,7 +39,7 @@ from .fingerprint import FingerprintParams, features, fingerprint_batch
 from .store import FORMAT, MANIFEST, VERSION, Segment, load_segment, remove_segment, write_segment
 
 # Features found in more than this share of the documents are skipped at query time.
-MAX_DF_SHARE = 0.1
+MAX_DF_SHARE = 0.05
 # ... unless they are in fewer documents than this (tiny indexes keep everything).
 MIN_DF_CUTOFF = 50
 # Length normalisation of candidate scores (0: none), as BM25's b.
