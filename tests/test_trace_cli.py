@@ -157,3 +157,25 @@ def test_build_from_a_warc_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
     with Index(idx) as index:  # ids are the WARC record ids
         assert (index.text(best["id"]) or "").strip() == DOCS["ai"]
+
+
+def test_trace_pairs_feed_learn_from_trace(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    idx = str(corpus / "idx")
+    _run(capsys, "index", "build", str(corpus / "corpus.jsonl"), "--index", idx)
+    files = []
+    for source in ("ai", "budget", "football"):
+        f = corpus / f"{source}.copy.txt"
+        f.write_text(unspin.spin(DOCS[source], profile="thesaurus", rate=0.6, seed=9).text)
+        files.append(str(f))
+    code, out, _ = _run(capsys, "trace", *files, "--index", idx, "--pairs", "--min-score", "0.3")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in records] == ["ai", "budget", "football"]
+    assert all(r["original"] == DOCS[r["id"]] and r["pairs"] for r in records)
+    traced = corpus / "traced.jsonl"
+    traced.write_text(out)
+    profile = corpus / "farm.msgpack.gz"
+    code, _, err = _run(capsys, "learn", str(traced), "--from-trace", "-o", str(profile))
+    assert code == 0 and profile.exists(), err

@@ -18,7 +18,9 @@ DESCRIPTION = (
     "Rank candidate sources of each FILE ('-' for stdin) in the index, each verified by an "
     "alignment that shows which spun span stands for which source span. With --json, one JSON "
     "object per FILE and line: {\"query\", \"candidates\": [{\"id\", \"score\", \"alignment\", "
-    "\"pairs\"}], \"warnings\"}. With --group, cluster the files by source and by spinner."
+    "\"pairs\"}], \"warnings\"}. With --pairs, one line per FILE for 'unspin learn --from-trace': "
+    "{\"query\", \"id\", \"score\", \"spun\", \"original\", \"pairs\"}. With --group, cluster "
+    "the files by source and by spinner."
 )
 
 
@@ -30,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-score", type=float, default=0.0, metavar="S",
                         help="drop candidates scoring below S (0..1)")
     parser.add_argument("--json", action="store_true", help="JSON lines output")
+    parser.add_argument("--pairs", action="store_true",
+                        help="JSON lines for 'unspin learn --from-trace': per FILE, the best "
+                        "source above --min-score as {query, id, score, spun, original, pairs}")
     parser.add_argument("--group", action="store_true",
                         help="cluster FILEs by shared source and by spinner")
 
@@ -54,7 +59,16 @@ def run(args: argparse.Namespace) -> int:
             result = query_shards(indexes, text, args.top, min_score=args.min_score)
             for w in result.warnings:
                 print(f"unspin trace: warning: {name}: {w}", file=sys.stderr)
-            if args.json:
+            if args.pairs:
+                if result.candidates:
+                    best = result.candidates[0]
+                    rec = {"query": name, "id": best.id, "score": round(best.score, 4),
+                           "spun": text, "original": best.source_text,
+                           "pairs": [list(p) for p in best.pairs]}
+                    print(json.dumps(rec, ensure_ascii=False))
+                else:
+                    print(f"unspin trace: warning: {name}: no source found", file=sys.stderr)
+            elif args.json:
                 out = {"query": name, "candidates": [c.to_dict() for c in result.candidates],
                        "warnings": result.warnings}
                 print(json.dumps(out, ensure_ascii=False))

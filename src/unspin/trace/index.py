@@ -73,8 +73,13 @@ class Candidate:
 
     def _alignment(self) -> Alignment:
         if self._al is None:
-            self._al = align(self._query, self._load() if self._load else "")
+            self._al = align(self._query, self.source_text)
         return self._al
+
+    @property
+    def source_text(self) -> str:
+        """The candidate's stored text."""
+        return self._load() if self._load else ""
 
     @property
     def alignment(self) -> list[AlignedSpan]:
