@@ -19,8 +19,14 @@ one folder of memory-mapped segments and a checked manifest), :mod:`.index` (can
 verification), :mod:`.align` (the evidence), :mod:`.group` (clustering a batch by source and by
 spinner), :mod:`.corpus` (reading corpora through :mod:`unspin.io`).
 
-Output for ``unspin learn --from-trace``: ``unspin trace --json`` prints one JSON object per
-input file and line::
+Output for ``unspin learn --from-trace``: ``unspin trace --pairs`` prints, per input file, one
+JSON line for its best source (above ``--min-score``)::
+
+    {"query": "copy.txt", "id": "src-1", "score": 0.83, "spun": "<the copy>",
+     "original": "<the source's text>", "pairs": [["head of state", "president"], ...]}
+
+``unspin trace --json`` prints one JSON object per input file and line, every candidate with
+its evidence::
 
     {"query": "copy.txt",
      "candidates": [{"id": "src-1", "score": 0.83, "verified": true,
