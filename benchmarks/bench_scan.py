@@ -318,7 +318,7 @@ def main() -> None:
     body += [
         f"Per document, in one process, over {args.n_filter:,} documents: datatrove's "
         f"FineWebQualityFilter {costs['fineweb'] * 1e3:.3f} ms, unspin's SpinFilter (check) "
-        f"{costs['spin_check'] * 1e3:.3f} ms: the spin check costs **{ratio:.1f}x** the crawl "
+        f"{costs['spin_check'] * 1e3:.3f} ms: the spin check costs **{ratio:.2f}x** the crawl "
         "filter.",
         "",
         "Targets (issue 5): `detect` at least 2,000 docs/s on 2 cores for 500-word documents; "
