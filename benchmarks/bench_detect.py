@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks._report import table, write_section  # noqa: E402
-from benchmarks.splits import EVAL_PROFILES, clean_docs, window  # noqa: E402
+from benchmarks.splits import EVAL_PROFILES, clean_docs, split_of, window  # noqa: E402
 
 LENGTHS = (0, 200, 100, 50)
 RATE_CHOICES = (0.15, 0.3, 0.5)
@@ -117,7 +117,7 @@ def main() -> None:
     fa_rows = []
     for kind in ("news", "prose", "technical", "legal", "nonnative"):
         try:
-            texts = [d.text for d in documents(kind, 80)]
+            texts = [d.text for d in documents(kind, None) if split_of(d.id) == "eval"][:80]
         except Exception as e:
             fa_rows.append([kind, 0, "-", "-", f"not measured: {e}"[:70]])
             continue

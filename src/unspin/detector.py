@@ -26,7 +26,7 @@ from .restorer import channel_for, iter_fixes, looks_english
 from .text import tokenize
 
 MIN_WORDS = 30  # shorter texts are "uncertain": too little evidence either way
-UNCERTAIN_BAND = 0.15  # scores this close to the threshold are "uncertain"
+UNCERTAIN_BAND = 0.15  # scores this close below the threshold are "uncertain"
 SPAN_MIN_CONFIDENCE = 0.5
 
 
@@ -101,10 +101,12 @@ def detect(
     if words < MIN_WORDS:
         label = "uncertain"
         reasons.insert(0, f"too short: {words} words (at least {MIN_WORDS} for a verdict)")
-    elif abs(score - threshold) < UNCERTAIN_BAND:
+    elif score >= threshold:
+        label = "spun"
+    elif score >= threshold - UNCERTAIN_BAND:
         label = "uncertain"
     else:
-        label = "spun" if score >= threshold else "clean"
+        label = "clean"
     prof = channel.profile.name if channel.profile and x["profile_per100"] > 0 else None
     return Detection(score, label, spans, prof, reasons, x)
 

@@ -29,6 +29,8 @@ from .text import tokenize
 
 FEATURES = (
     "fixes_per100",
+    "firm_per100",
+    "strong_per100",
     "idiom_per100",
     "tortured_per100",
     "profile_per100",
@@ -99,6 +101,9 @@ def features(
     fp = bundled() if fingerprints is None else fingerprints
     return {
         "fixes_per100": per100(len(sure)),
+        # proposals the context model backs strongly: honest jargon rarely gets these
+        "firm_per100": per100(sum(1 for e in evidence if margin(e) > 1.0)),
+        "strong_per100": per100(sum(1 for e in evidence if margin(e) > 2.0)),
         "idiom_per100": per100(by("idiom")),
         "tortured_per100": per100(by("tortured")),
         "profile_per100": per100(by("profile")),
