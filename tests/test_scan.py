@@ -195,7 +195,7 @@ def test_cli_exit_codes_and_summary(tmp_path: Path) -> None:
 
 
 def test_kill_9_then_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
-    n = 2000
+    n = 4000
     src = write_jsonl(tmp_path / "in.jsonl", docs(n))
     out = tmp_path / "out"
     cmd = [*UNSPIN, "scan", str(src), "--out", str(out)]
