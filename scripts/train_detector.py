@@ -24,6 +24,7 @@ import json
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -69,6 +70,16 @@ def model_json(
         "scale": {k: float(v) for k, v in zip(names, scale, strict=True)},
         "threshold": threshold,
     }
+
+
+def few_false_alarms(model: Any, names: tuple[str, ...], rows: list[list[float]],
+                     labels: list[int]) -> float:
+    """False alarms matter most: the default threshold keeps at most 1% of the honest tune
+    texts above it, and is never below 0.5."""
+    honest = sorted(model.prob(dict(zip(names, r, strict=True)))
+                    for r, lab in zip(rows, labels, strict=True) if lab == 0)
+    q99 = honest[min(len(honest) - 1, int(0.99 * len(honest)))]
+    return round(max(0.5, q99), 3)
 
 
 def main() -> None:
@@ -150,20 +161,12 @@ def main() -> None:
     w, b, mean, scale = fit_logistic(np.array(rows), y)
     out["full"] = model_json(detector.FEATURES, w, b, mean, scale, 0.5)
     full = detector.Model(**out["full"])  # type: ignore[arg-type]
-    # False alarms matter most: the default threshold keeps at most 1% of honest tune texts
-    # above it (and is never below 0.5).
-    honest = sorted(full.prob(dict(zip(detector.FEATURES, r, strict=True)))
-                    for r, lab in zip(rows, labels, strict=True) if lab == 0)
-    q99 = honest[min(len(honest) - 1, int(0.99 * len(honest)))]
-    out["full"]["threshold"] = round(max(0.5, q99), 3)
+    out["full"]["threshold"] = few_false_alarms(full, detector.FEATURES, rows, labels)
     print(f"threshold {out['full']['threshold']}", file=sys.stderr)
     w, b, mean, scale = fit_logistic(np.array(cheap_rows), y)
     out["cheap"] = model_json(detector.CHEAP_FEATURES, w, b, mean, scale, 0.5)
     cheap = detector.Model(**out["cheap"])  # type: ignore[arg-type]
-    honest = sorted(cheap.prob(dict(zip(detector.CHEAP_FEATURES, r, strict=True)))
-                    for r, lab in zip(cheap_rows, labels, strict=True) if lab == 0)
-    q99 = honest[min(len(honest) - 1, int(0.99 * len(honest)))]
-    out["cheap"]["threshold"] = round(max(0.5, q99), 3)
+    out["cheap"]["threshold"] = few_false_alarms(cheap, detector.CHEAP_FEATURES, cheap_rows, labels)
     (ROOT / "src/unspin/data/detector.json").write_text(json.dumps(out, indent=1) + "\n")
 
     # 2. Fix calibration: sigmoid(a * margin + b + bias[source] + d * document logit).
