@@ -40,6 +40,8 @@ from .store import FORMAT, MANIFEST, VERSION, Segment, load_segment, remove_segm
 
 # Features found in more than this share of the documents are skipped at query time.
 MAX_DF_SHARE = 0.05
+# ... but at least this share of the query's indexed features is kept.
+MIN_KEPT_SHARE = 0.5
 # ... unless they are in fewer documents than this (tiny indexes keep everything).
 MIN_DF_CUTOFF = 50
 # Length normalisation of candidate scores (0: none), as BM25's b.
@@ -374,6 +376,11 @@ class Index:
         idf = np.log1p(n / (df + 0.5))
         cutoff = max(MIN_DF_CUTOFF, MAX_DF_SHARE * n)
         usable = df <= cutoff
+        seen = df > 0
+        if usable[seen].sum() < MIN_KEPT_SHARE * seen.sum():
+            # a query made mostly of boilerplate: keep its rarer half rather than a few features
+            cutoff = max(cutoff, float(np.quantile(df[seen], MIN_KEPT_SHARE)))
+            usable = df <= cutoff
         total = float(idf[usable].sum())
         if total <= 0:
             return []
