@@ -90,10 +90,11 @@ def main() -> None:
     import unspin
     from unspin import calibration
     from unspin import evidence as detector
-    from unspin.restorer import default_channel, iter_fixes
+    from unspin.restorer import analyse, default_channel, iter_fixes
 
     rng = random.Random(0)
     texts: list[tuple[str, list, int]] = []  # type: ignore[type-arg]
+    first_pass: dict[int, list] = {}  # type: ignore[type-arg]
     rows, cheap_rows, labels = [], [], []
     cal_x: list[list[float]] = []
     cal_y: list[int] = []
@@ -109,7 +110,9 @@ def main() -> None:
         spun = unspin.spin(clean, profile=profile, rate=rate, seed=k)
         truth = {(s.start, s.end): s.original.lower() for s in spun.substitutions}
         for txt, label in ((clean, 0), (spun.text, 1)):
-            fixes = list(iter_fixes(txt, default_channel()))
+            blocks = list(analyse(txt, default_channel()))
+            fixes = [f for b in blocks for f in b.fixes]
+            first_pass[len(texts)] = [e for b in blocks for e in b.evidence]
             texts.append((txt, fixes, label))
             for f in fixes:
                 want = truth.get((f.start, f.end)) if label == 1 else None
@@ -146,9 +149,9 @@ def main() -> None:
                 )
     print(f"{len(profiled)} texts restored with learned profiles", file=sys.stderr)
 
-    # 1. The detector, on margin features (no confidences involved).
-    for txt, fixes, label in texts:
-        evs = [f.evidence for f in fixes]
+    # 1. The detector, on the first pass's margin features (no confidences involved).
+    for k, (txt, _fixes, label) in enumerate(texts):
+        evs = first_pass[k]
         rows.append([detector.features(txt, evs)[f] for f in detector.FEATURES])
         cheap_rows.append([detector.cheap_features(txt)[f] for f in detector.CHEAP_FEATURES])
         labels.append(label)
@@ -170,8 +173,8 @@ def main() -> None:
     (ROOT / "src/unspin/data/detector.json").write_text(json.dumps(out, indent=1) + "\n")
 
     # 2. Fix calibration: sigmoid(a * margin + b + bias[source] + d * document logit).
-    for txt, fixes, _label in texts + profiled:
-        evs = [f.evidence for f in fixes]
+    for k, (txt, fixes, _label) in enumerate(texts + profiled):
+        evs = first_pass.get(k, [f.evidence for f in fixes])
         doc_logit = full.logit(detector.features(txt, evs)) if evs else 0.0
         doc_logit = max(
             -calibration.DOCUMENT_LOGIT_CLIP, min(calibration.DOCUMENT_LOGIT_CLIP, doc_logit)

@@ -165,6 +165,9 @@ class Priors:
     frequency_discount: float = 0.7
     # Weight of the document's own evidence (unspin.docstats): does it over-use the spun form?
     document_weight: float = 0.5
+    # How much more likely every substitution becomes in a block that looks spun (log10, at a
+    # clipped document log-odds of 4; scaled linearly below; nothing for honest-looking text).
+    spun_document_boost: float = 1.0
 
 
 Source = Callable[[str, "Channel"], list[Candidate]]

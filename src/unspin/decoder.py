@@ -63,7 +63,11 @@ def word_units(tokens: list[Token]) -> tuple[list[Token], list[bool]]:
 
 
 def decode(
-    tokens: list[Token], lm: ContextModel, channel: Channel, doc: DocStats | None = None
+    tokens: list[Token],
+    lm: ContextModel,
+    channel: Channel,
+    doc: DocStats | None = None,
+    boost: float = 0.0,
 ) -> list[Choice]:
     words, glued = word_units(tokens)
     if not words:
@@ -71,7 +75,7 @@ def decode(
     norms = [t.norm for t in words]
     n = len(norms)
     caps = [_shape(t.text, k == 0) for k, t in enumerate(words)]
-    edges = [_edges_at(i, norms, glued, caps, lm, channel, doc) for i in range(n)]
+    edges = [_edges_at(i, norms, glued, caps, lm, channel, doc, boost) for i in range(n)]
 
     # Viterbi over states (h2, h1); each state keeps (score, back pointer).
     Back = tuple[int, tuple[str, str], _Edge] | None
@@ -128,7 +132,10 @@ def _edges_at(
     lm: ContextModel,
     channel: Channel,
     doc: DocStats | None,
+    boost: float = 0.0,
 ) -> list[_Edge]:
+    """The edges leaving position ``i``: keep the word, or a candidate; ``boost`` raises the
+    prior of every substitution (a document that looks spun)."""
     keep = _Edge(1, (norms[i],), None)
     edges = [keep]
     h1 = norms[i - 1] if i > 0 else BOS
@@ -150,7 +157,7 @@ def _edges_at(
             profile = c.source == "profile"
             if not profile and (shape == 2 or (not known and c.source == "thesaurus")):
                 continue  # acronyms, and words the model cannot judge
-            prior = c.prior
+            prior = c.prior if profile else c.prior + boost
             if shape == 1 and not profile:
                 prior -= NAME_PENALTY
             if c.source == "thesaurus":

@@ -22,7 +22,7 @@ from typing import Any
 from . import evidence
 from .fingerprints import FingerprintList, bundled
 from .profile import Profile
-from .restorer import channel_for, iter_fixes, looks_english
+from .restorer import analyse, channel_for, looks_english
 from .text import tokenize
 
 MIN_WORDS = 30  # shorter texts are "uncertain": too little evidence either way
@@ -75,8 +75,9 @@ def detect(
     if not looks_english(text):
         return Detection(0.0, "uncertain", reasons=["not English: unspin models English only"])
     channel = channel_for(profile)
-    fixes = list(iter_fixes(text, channel))
-    x = evidence.features(text, [f.evidence for f in fixes], fingerprints)
+    blocks = list(analyse(text, channel))
+    fixes = [f for b in blocks for f in b.fixes]
+    x = evidence.features(text, [e for b in blocks for e in b.evidence], fingerprints)
     score = model.prob(x)
     spans = [
         Span(

@@ -9,6 +9,7 @@ confidence comes from its evidence (:mod:`unspin.calibration`). Fixes below
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import calibration, evidence
@@ -17,7 +18,7 @@ from .decoder import decode, word_units
 from .docstats import DocStats
 from .errors import DataFileError
 from .fixes import Evidence, Fix, Restoration, apply_fixes
-from .lm import get_model
+from .lm import ContextModel, get_model
 from .profile import Profile
 from .text import Token, match_case, paragraphs, sentences, tokenize
 
@@ -58,35 +59,76 @@ def restore(
     return Restoration(apply_fixes(text, fixes), fixes, warnings)
 
 
-def iter_fixes(text: str, channel: Channel) -> Iterator[Fix]:
+def iter_fixes(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[Fix]:
     """All fixes the decoder proposes, with their confidence, in text order."""
+    for analysis in analyse(text, channel, two_pass=two_pass):
+        yield from analysis.fixes
+
+
+@dataclass(slots=True)
+class BlockAnalysis:
+    """One block of text: the first pass's evidence (what the detector reads), the block's
+    spin log-odds, and the final fixes."""
+
+    evidence: list[Evidence]
+    logit: float
+    fixes: list[Fix]
+
+
+def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[BlockAnalysis]:
+    """Decode ``text`` block by block.
+
+    Two passes over a block when it looks spun: the first decodes with the plain priors and
+    gives the block's spin log-odds; a block that looks spun is decoded again with every
+    substitution made more likely in proportion (a spinner's rate is the prior that a word
+    was rewritten: the E-step of decipherment over one document).
+    """
     lm = get_model()
     for block in _blocks(text):
         doc = DocStats([t for _, toks in block for t in toks], lm)
-        found: list[tuple[int, int, str, str, Evidence]] = []
-        for sent in (s for _, toks in block for s in sentences(toks)):
-            words, _ = word_units(sent)
-            for ch in decode(sent, lm, channel, doc):
-                start, end = words[ch.first].start, words[ch.last - 1].end
-                original = match_case(" ".join(ch.candidate.original), text[start:end])
-                article = words[ch.first - 1] if ch.first > 0 else None
-                if article is not None and article.norm in ("a", "an"):
-                    # the spinner fixed the article for its word; fix it back for ours
-                    wanted = "an" if original[:1].lower() in "aeiou" else "a"
-                    if article.norm != wanted:
-                        gap = text[article.end : words[ch.first].start]
-                        original = match_case(wanted, article.text) + gap + original
-                        start = article.start
-                ev = Evidence(
-                    ch.candidate.source,
-                    round(ch.lm_gain, 3),
-                    round(ch.candidate.prior, 3),
-                    ch.candidate.note,
-                )
-                found.append((start, end, text[start:end], original, ev))
-        doc_logit = _document_logit(text, block, [f[4] for f in found])
-        for start, end, spun, original, ev in found:
-            yield Fix(start, end, spun, original, calibration.confidence(ev, doc_logit), ev)
+        found = _decode_block(text, block, lm, channel, doc, 0.0)
+        first = [f[4] for f in found]
+        doc_logit = _document_logit(text, block, first)
+        boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
+        if two_pass and boost > 0:
+            found = _decode_block(text, block, lm, channel, doc, boost)
+        fixes = [
+            Fix(start, end, spun, original, calibration.confidence(ev, doc_logit), ev)
+            for start, end, spun, original, ev in found
+        ]
+        yield BlockAnalysis(first, doc_logit, fixes)
+
+
+def _decode_block(
+    text: str,
+    block: list[tuple[int, list[Token]]],
+    lm: ContextModel,
+    channel: Channel,
+    doc: DocStats,
+    boost: float,
+) -> list[tuple[int, int, str, str, Evidence]]:
+    found: list[tuple[int, int, str, str, Evidence]] = []
+    for sent in (s for _, toks in block for s in sentences(toks)):
+        words, _ = word_units(sent)
+        for ch in decode(sent, lm, channel, doc, boost):
+            start, end = words[ch.first].start, words[ch.last - 1].end
+            original = match_case(" ".join(ch.candidate.original), text[start:end])
+            article = words[ch.first - 1] if ch.first > 0 else None
+            if article is not None and article.norm in ("a", "an"):
+                # the spinner fixed the article for its word; fix it back for ours
+                wanted = "an" if original[:1].lower() in "aeiou" else "a"
+                if article.norm != wanted:
+                    gap = text[article.end : words[ch.first].start]
+                    original = match_case(wanted, article.text) + gap + original
+                    start = article.start
+            ev = Evidence(
+                ch.candidate.source,
+                round(ch.lm_gain, 3),
+                round(ch.candidate.prior, 3),
+                ch.candidate.note,
+            )
+            found.append((start, end, text[start:end], original, ev))
+    return found
 
 
 def _document_logit(text: str, block: list[tuple[int, list[Token]]], evs: list[Evidence]) -> float:
