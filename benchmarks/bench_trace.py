@@ -59,8 +59,9 @@ def load_corpus(n: int, pad: int, seed: int) -> list[tuple[str, str]]:
         docs = [(d.id, d.text) for d in documents("trace", n=n, seed=seed, missing="skip")]
     except (TypeError, AttributeError, EOFError) as e:  # a stale or foreign corpus cache
         print(f"corpus cache unreadable ({e.__class__.__name__}): parsing the sources again")
-        docs = [(d.id, d.text)
-                for d in documents("trace", n=n, seed=seed, missing="skip", cache=False)]
+        docs = [
+            (d.id, d.text) for d in documents("trace", n=n, seed=seed, missing="skip", cache=False)
+        ]
     if pad:
         docs += synthetic(docs, pad, seed)
     return docs
@@ -111,8 +112,12 @@ def make_queries(
                 for id, text in sample
             ]
         sets[f"{profile} 30%, drop+reorder"] = [
-            (id, unspin.spin(drop_and_reorder(text, rng), profile=profile, rate=0.3,
-                             seed=FARM_SEED).text)
+            (
+                id,
+                unspin.spin(
+                    drop_and_reorder(text, rng), profile=profile, rate=0.3, seed=FARM_SEED
+                ).text,
+            )
             for id, text in sample
         ]
     return sets
@@ -136,8 +141,15 @@ def pair_accuracy(docs: list[tuple[str, str]], k: int, seed: int) -> list[list[o
                 truth = {(s.spun.lower(), s.original.lower()) for s in r.substitutions}
                 got = set(substitution_pairs(r.text, text))
                 tp, fp, fn = tp + len(got & truth), fp + len(got - truth), fn + len(truth - got)
-            rows.append([profile, f"{rate:.0%}", tp + fn, f"{tp / max(tp + fp, 1):.3f}",
-                         f"{tp / max(tp + fn, 1):.3f}"])
+            rows.append(
+                [
+                    profile,
+                    f"{rate:.0%}",
+                    tp + fn,
+                    f"{tp / max(tp + fp, 1):.3f}",
+                    f"{tp / max(tp + fn, 1):.3f}",
+                ]
+            )
     return rows
 
 
@@ -313,15 +325,17 @@ def run_system(
     if isinstance(system, Unspin):
         lat.update(system.extra_latency(lat_queries))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
-    out.put({
-        "name": system.name,
-        "build_cpu": build_cpu,
-        "build_wall": build_wall,
-        "size": system.size(),
-        "results": results,
-        "latency": lat,
-        "peak_mb": peak - base,
-    })
+    out.put(
+        {
+            "name": system.name,
+            "build_cpu": build_cpu,
+            "build_wall": build_wall,
+            "size": system.size(),
+            "results": results,
+            "latency": lat,
+            "peak_mb": peak - base,
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -338,8 +352,11 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     docs = load_corpus(args.docs, args.pad, args.seed)
     queries = make_queries(docs, args.queries, args.seed + 1)
-    print(f"{len(docs)} documents, {sum(len(q) for q in queries.values())} queries "
-          f"in {len(queries)} settings ({time.perf_counter() - t0:.0f} s)", flush=True)
+    print(
+        f"{len(docs)} documents, {sum(len(q) for q in queries.values())} queries "
+        f"in {len(queries)} settings ({time.perf_counter() - t0:.0f} s)",
+        flush=True,
+    )
     makers: dict[str, Callable[[], System]] = {
         "unspin": Unspin,
         "minhash5": lambda: MinHash(5, 0.5),
@@ -358,13 +375,20 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
         reports.append(rep)
         worst = min(r1 for r1, _ in rep["results"].values())
-        print(f"{rep['name']}: build {len(docs) / rep['build_cpu']:.0f} docs/s (cpu), "
-              f"worst recall@1 {worst:.3f}, p50 {rep['latency']['ranked top 5'][0]:.1f} ms",
-              flush=True)
+        print(
+            f"{rep['name']}: build {len(docs) / rep['build_cpu']:.0f} docs/s (cpu), "
+            f"worst recall@1 {worst:.3f}, p50 {rep['latency']['ranked top 5'][0]:.1f} ms",
+            flush=True,
+        )
     pairs = pair_accuracy(docs, min(args.queries, 50), args.seed + 2)
-    body = report(args, docs, queries, reports) + "\n" + PAIRS_TEXT + "\n" + table(
-        ["profile", "spin rate", "true pairs", "precision", "recall"], pairs
-    ) + "\n"
+    body = (
+        report(args, docs, queries, reports)
+        + "\n"
+        + PAIRS_TEXT
+        + "\n"
+        + table(["profile", "spin rate", "true pairs", "precision", "recall"], pairs)
+        + "\n"
+    )
     print(body)
     if not args.no_write:
         cmd = "python benchmarks/bench_trace.py " + " ".join(argv or sys.argv[1:])
@@ -398,8 +422,10 @@ def report(
     mean_row: list[object] = ["**mean**"]
     for r in reports:
         vals = list(r["results"].values())
-        mean_row.append(f"**{sum(v[0] for v in vals) / len(vals):.3f} / "
-                        f"{sum(v[1] for v in vals) / len(vals):.3f}**")
+        mean_row.append(
+            f"**{sum(v[0] for v in vals) / len(vals):.3f} / "
+            f"{sum(v[1] for v in vals) / len(vals):.3f}**"
+        )
     rows.append(mean_row)
     acc = table(["setting (recall@1 / MRR@5)", *names], rows)
 
@@ -414,27 +440,60 @@ def report(
             a = sum(ref_r1[s] for s in sel) / len(sel)
             b = sum(r["results"][s][0] for s in sel) / len(sel)
             rat_rows.append([r["name"], f"spin rate {rate}", f"{a:.3f}", f"{b:.3f}", ratio(a, b)])
-    ratios = table(["baseline", "queries", "unspin recall@1", "baseline recall@1",
-                    "unspin / baseline"], rat_rows)
+    ratios = table(
+        ["baseline", "queries", "unspin recall@1", "baseline recall@1", "unspin / baseline"],
+        rat_rows,
+    )
 
     cost_rows = []
     for r in reports:
         p50c, p99c, p50w, p99w = r["latency"]["ranked top 5"]
-        cost_rows.append([
-            r["name"], f"{len(docs) / r['build_cpu']:.0f}", f"{len(docs) / r['build_wall']:.0f}",
-            f"{r['size'] / len(docs) / 1024:.2f}", f"{p50c:.2f}", f"{p99c:.2f}",
-            f"{p50w:.2f}", f"{p99w:.2f}", f"{r['peak_mb']:.0f}",
-        ])
+        cost_rows.append(
+            [
+                r["name"],
+                f"{len(docs) / r['build_cpu']:.0f}",
+                f"{len(docs) / r['build_wall']:.0f}",
+                f"{r['size'] / len(docs) / 1024:.2f}",
+                f"{p50c:.2f}",
+                f"{p99c:.2f}",
+                f"{p50w:.2f}",
+                f"{p99w:.2f}",
+                f"{r['peak_mb']:.0f}",
+            ]
+        )
     for name, (p50c, p99c, p50w, p99w) in ref["latency"].items():
         if name != "ranked top 5":
-            cost_rows.append([f"unspin trace, {name}", "", "", "", f"{p50c:.2f}", f"{p99c:.2f}",
-                              f"{p50w:.2f}", f"{p99w:.2f}", ""])
-    cost = table(["system", "build docs/s (cpu)", "build docs/s (wall)", "KiB/doc",
-                  "query p50 ms (cpu)", "p99 (cpu)", "p50 (wall)", "p99 (wall)",
-                  "peak MiB"], cost_rows)
+            cost_rows.append(
+                [
+                    f"unspin trace, {name}",
+                    "",
+                    "",
+                    "",
+                    f"{p50c:.2f}",
+                    f"{p99c:.2f}",
+                    f"{p50w:.2f}",
+                    f"{p99w:.2f}",
+                    "",
+                ]
+            )
+    cost = table(
+        [
+            "system",
+            "build docs/s (cpu)",
+            "build docs/s (wall)",
+            "KiB/doc",
+            "query p50 ms (cpu)",
+            "p99 (cpu)",
+            "p50 (wall)",
+            "p99 (wall)",
+            "peak MiB",
+        ],
+        cost_rows,
+    )
     ref_lat = ref["latency"]["ranked top 5"][0]
-    lat_ratio = ", ".join(f"{r['name']} {ratio(r['latency']['ranked top 5'][0], ref_lat)}"
-                          for r in reports[1:])
+    lat_ratio = ", ".join(
+        f"{r['name']} {ratio(r['latency']['ranked top 5'][0], ref_lat)}" for r in reports[1:]
+    )
     real = sum(1 for d in docs if not d[0].startswith("synthetic-"))
     return f"""
 {len(docs):,} documents ({real:,} real from `benchmarks.corpus` "trace", {len(docs) - real:,}

@@ -156,10 +156,13 @@ def test_substitution_pairs_by_hand() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.sampled_from(["the", "war", "Bill", "signed", ".", "5", "as well as", "it's"]),
-             max_size=30),
-    st.lists(st.sampled_from(["the", "battle", "bill", "signed", ".", "5", "and", "it's"]),
-             max_size=30),
+    st.lists(
+        st.sampled_from(["the", "war", "Bill", "signed", ".", "5", "as well as", "it's"]),
+        max_size=30,
+    ),
+    st.lists(
+        st.sampled_from(["the", "battle", "bill", "signed", ".", "5", "and", "it's"]), max_size=30
+    ),
 )
 def test_alignment_offsets_always_point_at_their_text(a: list[str], b: list[str]) -> None:
     spun, source = " ".join(a), " ".join(b)
@@ -306,8 +309,11 @@ def test_group_by_source_and_by_spinner(index_path: Path) -> None:
 
 
 def test_group_without_index_links_copies_of_one_source() -> None:
-    docs = [(f"{s}/{k}", unspin.spin(DOCS[s], profile="thesaurus", rate=0.4, seed=k).text)
-            for s in ("war", "housing") for k in range(2)]
+    docs = [
+        (f"{s}/{k}", unspin.spin(DOCS[s], profile="thesaurus", rate=0.4, seed=k).text)
+        for s in ("war", "housing")
+        for k in range(2)
+    ]
     g = group(docs)
     got = sorted(sorted(m) for m in g.groups.values())
     assert got == [["housing/0", "housing/1"], ["war/0", "war/1"]]

@@ -42,8 +42,9 @@ def test_build_trace_json_and_learn_format(
     assert code == 0 and "8 in the index" in err
     spun = unspin.spin(DOCS["war"], profile="thesaurus", rate=0.6, seed=4).text
     (corpus / "spun.txt").write_text(spun)
-    code, out, _ = _run(capsys, "trace", str(corpus / "spun.txt"), "--index", idx, "--json",
-                        "--top", "2")
+    code, out, _ = _run(
+        capsys, "trace", str(corpus / "spun.txt"), "--index", idx, "--json", "--top", "2"
+    )
     assert code == 0
     result = json.loads(out)
     assert [c["id"] for c in result["candidates"]][0] == "war.txt"  # folder ids are paths
@@ -52,14 +53,18 @@ def test_build_trace_json_and_learn_format(
     assert {"id", "score", "alignment", "pairs"} <= set(best)
     assert all(len(p) == 2 for p in best["pairs"]) and best["pairs"]
     assert {s["kind"] for s in best["alignment"]} <= {
-        "same", "substitution", "insertion", "deletion"
+        "same",
+        "substitution",
+        "insertion",
+        "deletion",
     }
     # human output names the source and shows the substitutions
     code, out, _ = _run(capsys, "trace", str(corpus / "spun.txt"), "--index", idx)
     assert code == 0 and out.startswith("1. war.txt") and "<-" in out
     # --min-score cuts everything when set to the maximum
-    code, out, _ = _run(capsys, "trace", str(corpus / "spun.txt"), "--index", idx, "--json",
-                        "--min-score", "1.0")
+    code, out, _ = _run(
+        capsys, "trace", str(corpus / "spun.txt"), "--index", idx, "--json", "--min-score", "1.0"
+    )
     assert json.loads(out)["candidates"] == []
     code, out, _ = _run(capsys, "index", "info", "--index", idx)
     assert json.loads(out)["documents"] == 8
@@ -67,8 +72,15 @@ def test_build_trace_json_and_learn_format(
 
 def test_group_command(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     idx = str(corpus / "idx")
-    _run(capsys, "index", "build", str(corpus / "corpus.jsonl"), str(corpus / "pages"),
-         "--index", idx)
+    _run(
+        capsys,
+        "index",
+        "build",
+        str(corpus / "corpus.jsonl"),
+        str(corpus / "pages"),
+        "--index",
+        idx,
+    )
     files = []
     for source in ("war", "ai"):
         for seed in (0, 1):
@@ -127,8 +139,9 @@ def test_build_refuses_to_overwrite_unless_asked(
     assert _run(capsys, "index", "build", jsonl, "--index", idx)[0] == 0
     code, _, err = _run(capsys, "index", "build", jsonl, "--index", idx)
     assert code == 2 and "exists already" in err
-    code, _, err = _run(capsys, "index", "build", str(corpus / "pages"), "--index", idx,
-                        "--overwrite")
+    code, _, err = _run(
+        capsys, "index", "build", str(corpus / "pages"), "--index", idx, "--overwrite"
+    )
     assert code == 0 and "3 in the index" in err
 
 
@@ -142,7 +155,8 @@ def test_build_from_a_warc_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
         writer = warcio.warcwriter.WARCWriter(f, gzip=True)
         for id in ("war", "ai", "storm"):
             rec = writer.create_warc_record(
-                f"https://example.org/{id}", "conversion",
+                f"https://example.org/{id}",
+                "conversion",
                 payload=BytesIO(DOCS[id].encode()),
                 warc_content_type="text/plain",
             )

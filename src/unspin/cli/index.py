@@ -27,13 +27,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a = sub.add_parser("add", help="add corpora to an existing index")
     a.add_argument("corpus", nargs="+", metavar="CORPUS")
     a.add_argument("--index", required=True, metavar="DIR")
-    for name, text in (("info", "show an index's parameters and size"),
-                       ("compact", "merge an index's segments into one")):
+    for name, text in (
+        ("info", "show an index's parameters and size"),
+        ("compact", "merge an index's segments into one"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--index", required=True, metavar="DIR")
     for p in (b, a):
-        p.add_argument("--buffer", type=int, default=20_000, metavar="N",
-                       help="documents per segment (default 20000)")
+        p.add_argument(
+            "--buffer",
+            type=int,
+            default=20_000,
+            metavar="N",
+            help="documents per segment (default 20000)",
+        )
         p.add_argument("--quiet", action="store_true", help="no summary line")
 
 
@@ -54,8 +61,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--buffer must be at least 1")
     if args.action == "build" and (path / "index.msgpack.gz").exists():
         if not args.overwrite:
-            raise InputError(f"{path}: an index exists already; use 'unspin index add' "
-                             "to extend it or --overwrite to replace it")
+            raise InputError(
+                f"{path}: an index exists already; use 'unspin index add' "
+                "to extend it or --overwrite to replace it"
+            )
         # remove the index's own files only, never anything else in the folder
         for f in [path / "index.msgpack.gz", *path.glob("seg-*")]:
             f.unlink()
@@ -85,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
         rate = f", {added / dt:.0f} docs/s" if dt > 0 and added else ""
         dup = f", {skipped} skipped (id already indexed)" if skipped else ""
         dup += f", {len(bad)} unreadable records skipped" if bad else ""
-        print(f"{path}: added {added} documents{dup} in {dt:.1f} s{rate}; {total} in the index",
-              file=sys.stderr)
+        print(
+            f"{path}: added {added} documents{dup} in {dt:.1f} s{rate}; {total} in the index",
+            file=sys.stderr,
+        )
     return 0

@@ -17,26 +17,40 @@ HELP = "find the source a spun text was made from, and show the substitutions"
 DESCRIPTION = (
     "Rank candidate sources of each FILE ('-' for stdin) in the index, each verified by an "
     "alignment that shows which spun span stands for which source span. With --json, one JSON "
-    "object per FILE and line: {\"query\", \"candidates\": [{\"id\", \"score\", \"alignment\", "
-    "\"pairs\"}], \"warnings\"}. With --pairs, one line per FILE for 'unspin learn --from-trace': "
-    "{\"query\", \"id\", \"score\", \"spun\", \"original\", \"pairs\"}. With --group, cluster "
+    'object per FILE and line: {"query", "candidates": [{"id", "score", "alignment", '
+    '"pairs"}], "warnings"}. With --pairs, one line per FILE for \'unspin learn --from-trace\': '
+    '{"query", "id", "score", "spun", "original", "pairs"}. With --group, cluster '
     "the files by source and by spinner."
 )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="spun texts; '-' is stdin")
-    parser.add_argument("--index", action="append", default=[], metavar="DIR",
-                        help="index folder; repeat for shards (ranked lists are merged)")
+    parser.add_argument(
+        "--index",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="index folder; repeat for shards (ranked lists are merged)",
+    )
     parser.add_argument("--top", type=int, default=5, metavar="K", help="candidates (default 5)")
-    parser.add_argument("--min-score", type=float, default=0.0, metavar="S",
-                        help="drop candidates scoring below S (0..1)")
+    parser.add_argument(
+        "--min-score",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="drop candidates scoring below S (0..1)",
+    )
     parser.add_argument("--json", action="store_true", help="JSON lines output")
-    parser.add_argument("--pairs", action="store_true",
-                        help="JSON lines for 'unspin learn --from-trace': per FILE, the best "
-                        "source above --min-score as {query, id, score, spun, original, pairs}")
-    parser.add_argument("--group", action="store_true",
-                        help="cluster FILEs by shared source and by spinner")
+    parser.add_argument(
+        "--pairs",
+        action="store_true",
+        help="JSON lines for 'unspin learn --from-trace': per FILE, the best "
+        "source above --min-score as {query, id, score, spun, original, pairs}",
+    )
+    parser.add_argument(
+        "--group", action="store_true", help="cluster FILEs by shared source and by spinner"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,15 +76,23 @@ def run(args: argparse.Namespace) -> int:
             if args.pairs:
                 if result.candidates:
                     best = result.candidates[0]
-                    rec = {"query": name, "id": best.id, "score": round(best.score, 4),
-                           "spun": text, "original": best.source_text,
-                           "pairs": [list(p) for p in best.pairs]}
+                    rec = {
+                        "query": name,
+                        "id": best.id,
+                        "score": round(best.score, 4),
+                        "spun": text,
+                        "original": best.source_text,
+                        "pairs": [list(p) for p in best.pairs],
+                    }
                     print(json.dumps(rec, ensure_ascii=False))
                 else:
                     print(f"unspin trace: warning: {name}: no source found", file=sys.stderr)
             elif args.json:
-                out = {"query": name, "candidates": [c.to_dict() for c in result.candidates],
-                       "warnings": result.warnings}
+                out = {
+                    "query": name,
+                    "candidates": [c.to_dict() for c in result.candidates],
+                    "warnings": result.warnings,
+                }
                 print(json.dumps(out, ensure_ascii=False))
             else:
                 _print_human(name, result.candidates, len(docs) > 1)
@@ -85,8 +107,10 @@ def _print_human(name: str, candidates: list[Any], header: bool) -> None:
         return
     for rank, c in enumerate(candidates, 1):
         subs = c.pairs
-        print(f"{rank}. {c.id}  score {c.score:.3f}  "
-              f"(copied {c.spun_coverage:.0%} of the words, {len(subs)} substitutions)")
+        print(
+            f"{rank}. {c.id}  score {c.score:.3f}  "
+            f"(copied {c.spun_coverage:.0%} of the words, {len(subs)} substitutions)"
+        )
     best = candidates[0]
     for spun, original in best.pairs[:20]:
         print(f"   {spun!r} <- {original!r}")
@@ -99,8 +123,13 @@ def _group(docs: list[tuple[str, str]], indexes: list[Any], args: argparse.Names
 
     if len(indexes) > 1:
         raise InputError("--group takes one --index (or none, to group by mutual similarity)")
-    g = group(docs, indexes[0] if indexes else None, min_score=args.min_score or 0.3,
-              profiles=emulator_profiles(), profile_table=emulator_table)
+    g = group(
+        docs,
+        indexes[0] if indexes else None,
+        min_score=args.min_score or 0.3,
+        profiles=emulator_profiles(),
+        profile_table=emulator_table,
+    )
     if args.json:
         print(json.dumps(g.to_dict(), ensure_ascii=False))
         return 0

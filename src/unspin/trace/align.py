@@ -136,15 +136,28 @@ def _diff(spun_text: str, a: _Sentence, source_text: str, b: _Sentence) -> list[
         if op == "replace" and i2 - i1 == j2 - j1 > 1:
             # as many words on both sides: most often neighbouring one-word swaps
             for k in range(i2 - i1):
-                _span(spun_text, a, i1 + k, i1 + k + 1, source_text, b, j1 + k, j1 + k + 1,
-                      "substitution", spans)
+                _span(
+                    spun_text,
+                    a,
+                    i1 + k,
+                    i1 + k + 1,
+                    source_text,
+                    b,
+                    j1 + k,
+                    j1 + k + 1,
+                    "substitution",
+                    spans,
+                )
             continue
         _span(spun_text, a, i1, i2, source_text, b, j1, j2, _KINDS[op], spans)
     return spans
 
 
 _KINDS: dict[str, Kind] = {
-    "equal": "same", "replace": "substitution", "insert": "deletion", "delete": "insertion"
+    "equal": "same",
+    "replace": "substitution",
+    "insert": "deletion",
+    "delete": "insertion",
 }
 _EMPTY = _Sentence([], [], [], 0)
 
@@ -157,9 +170,16 @@ def _offsets(s: _Sentence, i: int, j: int) -> tuple[int, int]:
 
 
 def _span(
-    spun_text: str, a: _Sentence, i1: int, i2: int,
-    source_text: str, b: _Sentence, j1: int, j2: int,
-    kind: Kind, spans: list[AlignedSpan],
+    spun_text: str,
+    a: _Sentence,
+    i1: int,
+    i2: int,
+    source_text: str,
+    b: _Sentence,
+    j1: int,
+    j2: int,
+    kind: Kind,
+    spans: list[AlignedSpan],
 ) -> None:
     if i1 == i2 and j1 == j2:
         return
@@ -180,8 +200,9 @@ def align(spun_text: str, source_text: str) -> Alignment:
     same = 0
     for sent, j in zip(spun_sents, _match_sentences(spun_sents, src_sents), strict=True):
         if j is None:
-            _span(spun_text, sent, 0, len(sent.norms), source_text, _EMPTY, 0, 0, "insertion",
-                  spans)
+            _span(
+                spun_text, sent, 0, len(sent.norms), source_text, _EMPTY, 0, 0, "insertion", spans
+            )
             continue
         spans.extend(_diff(spun_text, sent, source_text, src_sents[j]))
     for sp in spans:

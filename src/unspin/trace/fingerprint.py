@@ -32,7 +32,7 @@ U64 = npt.NDArray[np.uint64]
 # Tokens are runs of non-space characters; punctuation around a word is stripped from it, and a
 # word that ends with sentence punctuation closes its sentence ("Monday." -> monday + end).
 _STRIP = "\"'“”‘’«»()[]{}<>*_.,;:!?-–—/\\|#@&%$^~`+="
-_ENDS = (".", "!", "?", ";", '."', '?"', '!"', ".”", "?”", "!”", ".)", '.\'')
+_ENDS = (".", "!", "?", ";", '."', '?"', '!"', ".”", "?”", "!”", ".)", ".'")
 
 _FUNCTION_WORDS_TEXT = """
     a an the this that these those some any each every no all both either neither

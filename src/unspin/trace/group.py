@@ -145,9 +145,10 @@ def group(
         for j in range(i + 1, len(members)):
             if not (sets[i] and sets[j]):
                 continue
-            if jaccard(sets[i], sets[j]) >= min_pair_jaccard or agreement(
-                tables[i], tables[j]
-            ) >= min_agreement:
+            if (
+                jaccard(sets[i], sets[j]) >= min_pair_jaccard
+                or agreement(tables[i], tables[j]) >= min_agreement
+            ):
                 uf.union(i, j)
     roots: dict[int, list[int]] = {}
     for i in range(len(members)):
@@ -189,9 +190,10 @@ def _by_mutual(docs: Sequence[tuple[str, str]], min_score: float) -> list[Member
     names = [n for n, _ in docs]
     pos = {n: i for i, n in enumerate(names)}
     uf = _UnionFind(len(docs))
-    with tempfile.TemporaryDirectory(prefix="unspin-group-") as tmp, Index(
-        tmp, create=True
-    ) as index:
+    with (
+        tempfile.TemporaryDirectory(prefix="unspin-group-") as tmp,
+        Index(tmp, create=True) as index,
+    ):
         index.add_many((str(i), text) for i, (_, text) in enumerate(docs))
         for i, (_, text) in enumerate(docs):
             for c in index.query(text, top=6, min_score=min_score):

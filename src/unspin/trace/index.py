@@ -238,9 +238,7 @@ class Index:
         self._check_open()
         old = self.buffer_size
         if buffer_size is not None:
-            self.buffer_size = max(
-                1, min(buffer_size, (1 << (64 - self.params.feature_bits)) - 1)
-            )
+            self.buffer_size = max(1, min(buffer_size, (1 << (64 - self.params.feature_bits)) - 1))
         self._session_depth += 1
         try:
             yield self
@@ -259,13 +257,17 @@ class Index:
             f, d = fingerprint_batch(self._pending_texts[at : at + _BATCH], self.params)
             feats.append(f)
             docs.append(d + at)
-        self._write(self._pending_ids, self._pending_texts, np.concatenate(feats),
-                    np.concatenate(docs))
+        self._write(
+            self._pending_ids, self._pending_texts, np.concatenate(feats), np.concatenate(docs)
+        )
         self._pending_ids, self._pending_texts = [], []
 
     def _write(
-        self, ids: list[str], texts: list[str],
-        feats: npt.NDArray[np.uint64], docs: npt.NDArray[np.int64],
+        self,
+        ids: list[str],
+        texts: list[str],
+        feats: npt.NDArray[np.uint64],
+        docs: npt.NDArray[np.int64],
     ) -> None:
         name = f"seg-{self._next:06d}"
         entry = write_segment(self.path, name, ids, texts, feats, docs, self.params.feature_bits)
@@ -434,8 +436,14 @@ class Index:
             text = text[:limit]
         out: list[Candidate] = []
         for seg, d, rscore in self.candidates(text, max(top, pool or 0) if verify else top):
-            c = Candidate(seg.ids[d], min(1.0, rscore), rscore, shard=str(self.path),
-                          _query=text, _load=partial(seg.text, d))
+            c = Candidate(
+                seg.ids[d],
+                min(1.0, rscore),
+                rscore,
+                shard=str(self.path),
+                _query=text,
+                _load=partial(seg.text, d),
+            )
             if verify:
                 c.score = 0.5 * (c.spun_coverage + min(1.0, rscore))
                 c.verified = True
@@ -455,7 +463,11 @@ class Index:
 
 
 def query_shards(
-    indexes: Iterable[Index], text: str, top: int = 5, *, verify: bool = True,
+    indexes: Iterable[Index],
+    text: str,
+    top: int = 5,
+    *,
+    verify: bool = True,
     min_score: float = 0.0,
 ) -> TraceResult:
     """Query one index per shard and merge their ranked lists.
@@ -472,4 +484,3 @@ def query_shards(
         warns.extend(w for w in r.warnings if w not in warns)
     merged.sort(key=lambda c: (-c.score, c.id))
     return TraceResult(merged[:top], warns)
-

@@ -63,8 +63,13 @@ class Segment:
 
 
 def write_segment(
-    folder: Path, name: str, ids: list[str], texts: list[str],
-    allf: npt.NDArray[np.uint64], docs: npt.NDArray[np.int64], feature_bits: int,
+    folder: Path,
+    name: str,
+    ids: list[str],
+    texts: list[str],
+    allf: npt.NDArray[np.uint64],
+    docs: npt.NDArray[np.int64],
+    feature_bits: int,
 ) -> dict[str, Any]:
     """Write one segment's files from (feature, document) pairs; returns its manifest entry.
 
@@ -85,7 +90,8 @@ def write_segment(
     # allf is sorted: a feature's postings start where its value changes
     starts = (
         np.flatnonzero(np.concatenate(([True], allf[1:] != allf[:-1])))
-        if len(allf) else np.empty(0, dtype=np.int64)
+        if len(allf)
+        else np.empty(0, dtype=np.int64)
     )
     uniq = allf[starts]
     offs = np.append(starts, len(allf)).astype(np.int64)
@@ -126,8 +132,16 @@ def load_segment(folder: Path, entry: dict[str, Any]) -> Segment:
         raise DataFileError(
             f"{folder}: index segment {name} is corrupt ({e.__class__.__name__})"
         ) from None
-    seg = Segment(name, arrays["feats"], arrays["offs"], arrays["post"], arrays["dlen"],
-                  arrays["toffs"], list(ids), folder / f"{name}.texts")
+    seg = Segment(
+        name,
+        arrays["feats"],
+        arrays["offs"],
+        arrays["post"],
+        arrays["dlen"],
+        arrays["toffs"],
+        list(ids),
+        folder / f"{name}.texts",
+    )
     n = seg.docs
     if (
         n != entry.get("docs")
