@@ -12,7 +12,8 @@ bash scripts/install_browser.sh
 python - <<'PY'
 import importlib, sys
 need = ["pyarrow", "zstandard", "fastwarc", "resiliparse", "tqdm", "fastapi", "uvicorn",
-        "schemathesis", "hypothesis", "httpx", "playwright", "pyspark", "datatrove"]
+        "schemathesis", "hypothesis", "httpx", "playwright", "pyspark", "datatrove",
+        "warcio", "numpy"]
 missing = [m for m in need if importlib.util.find_spec(m) is None]
 if missing:
     sys.exit(f"test.sh: missing packages after install: {', '.join(missing)}")

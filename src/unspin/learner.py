@@ -10,7 +10,6 @@ occurrences of their spun form. Learning from aligned (spun, source) pairs, such
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -18,6 +17,9 @@ from .channel import Channel, default_channel
 from .profile import Profile, Rule
 from .restorer import iter_fixes, looks_english
 from .text import tokenize
+from .trace.align import substitution_pairs
+
+__all__ = ["learn", "learn_from_pairs", "substitution_pairs"]
 
 MIN_COUNT = 2  # a rule must be seen at least this often
 MIN_SHARE = 0.3  # ...and explain at least this share of its spun form's occurrences
@@ -60,7 +62,8 @@ def learn(
 
 
 def learn_from_pairs(pairs: Iterable[tuple[str, str]], name: str = "profile") -> Profile:
-    """Learn a profile from aligned (spun document, original document) pairs."""
+    """Learn a profile from aligned (spun document, original document) pairs; the alignment is
+    trace's (sentences matched first, so dropped and reordered sentences do not break it)."""
     count: Counter[tuple[str, str]] = Counter()
     n_docs = 0
     for spun, original in pairs:
@@ -72,16 +75,3 @@ def learn_from_pairs(pairs: Iterable[tuple[str, str]], name: str = "profile") ->
         by_form[s] += n
     rules = [Rule(s, o, n, round((n / (n + 1)) * n / by_form[s], 3)) for (s, o), n in count.items()]
     return Profile.from_rules(name, rules, documents=str(n_docs), method="pairs")
-
-
-def substitution_pairs(spun: str, original: str, max_len: int = 3) -> list[tuple[str, str]]:
-    """Word-level (spun, original) substitutions between a spun text and its source."""
-    a = [t.norm for t in tokenize(spun) if t.is_word]
-    b = [t.norm for t in tokenize(original) if t.is_word]
-    out = []
-    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op != "replace" or i2 - i1 > max_len or j2 - j1 > max_len:
-            continue
-        out.append((" ".join(a[i1:i2]), " ".join(b[j1:j2])))
-    return out
