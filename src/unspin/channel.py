@@ -273,9 +273,6 @@ class Channel:
             found = self._memo[words] = _candidates(self, words)
         return found
 
-    def __hash__(self) -> int:
-        return id(self)
-
 
 def _candidates(ch: Channel, words: tuple[str, ...]) -> list[Candidate]:
     key = " ".join(words)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .channel import Candidate, Channel
+from .channel import MAX_SPAN, Candidate, Channel
 from .docstats import DocStats
 from .lm import BOS, EOS, ContextModel
 from .text import Token
@@ -140,7 +140,7 @@ def _edges_at(
     edges = [keep]
     h1 = norms[i - 1] if i > 0 else BOS
     h2 = norms[i - 2] if i > 1 else ""
-    for length in range(1, 4):
+    for length in range(1, MAX_SPAN + 1):
         if i + length > len(norms) or (length > 1 and not glued[i + length - 1]):
             break
         spun = tuple(norms[i : i + length])

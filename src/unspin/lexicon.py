@@ -36,10 +36,6 @@ def rare_forms() -> frozenset[str]:
     return frozenset(_payload()["rare_forms"])
 
 
-def is_spinner_form(word: str) -> bool:
-    return word in rare_forms()
-
-
 @cache
 def originals(spun: str) -> tuple[tuple[str, int], ...]:
     """The originals ``spun`` may stand for, as (original, source bits), most credible first."""
@@ -51,10 +47,6 @@ def originals(spun: str) -> tuple[tuple[str, int], ...]:
         word, _, bits = item.rpartition(":")
         out.append((word, int(bits)))
     return tuple(out)
-
-
-def max_words() -> int:
-    return 3
 
 
 @cache
