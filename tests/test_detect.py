@@ -29,6 +29,7 @@ def test_spun_and_honest_are_told_apart_with_reasons() -> None:
     assert d_spun.spans and d_spun.reasons
     for s in d_spun.spans:
         assert spun[s.start : s.end] == s.text and s.reason and 0 <= s.score <= 1
+    assert d_spun.profile == "filler" and d_honest.profile is None
     as_dict = d_spun.to_dict()
     assert set(as_dict) == {"score", "label", "spans", "profile", "reasons"}
 

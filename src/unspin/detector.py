@@ -108,8 +108,34 @@ def detect(
         label = "uncertain"
     else:
         label = "clean"
-    prof = channel.profile.name if channel.profile and x["profile_per100"] > 0 else None
+    if channel.profile is not None and x["profile_per100"] > 0:
+        prof: str | None = channel.profile.name
+    else:
+        prof = best_matching_profile(
+            {(f.spun.lower(), f.original.lower()) for f in fixes if f.confidence >= 0.5}
+        )
+    if prof is not None:
+        reasons.append(f"substitutions match the '{prof}' spinner family")
     return Detection(score, label, spans, prof, reasons, x)
+
+
+MIN_PROFILE_PAIRS = 3
+MIN_PROFILE_SHARE = 0.5
+
+
+def best_matching_profile(pairs: set[tuple[str, str]]) -> str | None:
+    """The known spinner family (the emulator's profiles) whose substitution table explains
+    most of the restored pairs, if it explains at least half of three or more."""
+    if len(pairs) < MIN_PROFILE_PAIRS:
+        return None
+    from .trace.group import emulator_profiles, emulator_table
+
+    best, best_share = None, 0.0
+    for name in emulator_profiles():
+        share = len(pairs & emulator_table(name)) / len(pairs)
+        if share > best_share:
+            best, best_share = name, share
+    return best if best_share >= MIN_PROFILE_SHARE else None
 
 
 def _reasons(x: dict[str, float], spans: list[Span]) -> list[str]:
