@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import sys
 from pathlib import Path
@@ -73,11 +74,13 @@ def model_json(
 
 
 def few_false_alarms(model: Any, names: tuple[str, ...], rows: list[list[float]],
-                     labels: list[int]) -> float:
+                     labels: list[int], min_words: int = 0) -> float:
     """False alarms matter most: the default threshold keeps at most 1% of the honest tune
-    texts above it, and is never below 0.5."""
+    texts (of at least ``min_words`` words) above it, and is never below 0.5."""
+    log_min = math.log(max(min_words, 1))
+    k = names.index("log_words")
     honest = sorted(model.prob(dict(zip(names, r, strict=True)))
-                    for r, lab in zip(rows, labels, strict=True) if lab == 0)
+                    for r, lab in zip(rows, labels, strict=True) if lab == 0 and r[k] >= log_min)
     q99 = honest[min(len(honest) - 1, int(0.99 * len(honest)))]
     return round(max(0.5, q99), 3)
 
@@ -164,7 +167,10 @@ def main() -> None:
     w, b, mean, scale = fit_logistic(np.array(rows), y)
     out["full"] = model_json(detector.FEATURES, w, b, mean, scale, 0.5)
     full = detector.Model(**out["full"])  # type: ignore[arg-type]
-    out["full"]["threshold"] = few_false_alarms(full, detector.FEATURES, rows, labels)
+    # documents and short texts get their own thresholds: short texts are noisier
+    out["full"]["threshold"] = few_false_alarms(full, detector.FEATURES, rows, labels,
+                                                min_words=detector.LONG_TEXT_WORDS)
+    out["full"]["threshold_short"] = few_false_alarms(full, detector.FEATURES, rows, labels)
     print(f"threshold {out['full']['threshold']}", file=sys.stderr)
     w, b, mean, scale = fit_logistic(np.array(cheap_rows), y)
     out["cheap"] = model_json(detector.CHEAP_FEATURES, w, b, mean, scale, 0.5)

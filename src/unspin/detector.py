@@ -68,8 +68,10 @@ def detect(
 ) -> Detection:
     """Score how likely ``text`` is machine-spun, with the spans that give it away."""
     model = evidence.model("full")
-    threshold = model.threshold if threshold is None else threshold
     words = sum(1 for t in tokenize(text) if t.is_word)
+    if threshold is None:
+        short = words < evidence.LONG_TEXT_WORDS and model.threshold_short is not None
+        threshold = model.threshold_short if short and model.threshold_short else model.threshold
     if words == 0:
         return Detection(0.0, "uncertain", reasons=["too short: no words"])
     if not looks_english(text):

@@ -40,6 +40,7 @@ FEATURES = (
     "fingerprint_per100",
     "log_words",
 )
+LONG_TEXT_WORDS = 150  # texts this long or longer are judged against the document threshold
 CHEAP_FEATURES = ("filler_per100", "fingerprint_per100", "form_per100", "log_words")
 
 
@@ -54,6 +55,7 @@ class Model:
     mean: dict[str, float]
     scale: dict[str, float]
     threshold: float
+    threshold_short: float | None = None  # for texts under LONG_TEXT_WORDS words
 
     def logit(self, x: dict[str, float]) -> float:
         z = self.bias + sum(
@@ -76,7 +78,8 @@ def model(kind: str) -> Model:
         ) from None
     except (ValueError, KeyError):
         raise DataFileError(f"{path}: not a detector model file (no '{kind}' model)") from None
-    return Model(data["weights"], data["bias"], data["mean"], data["scale"], data["threshold"])
+    return Model(data["weights"], data["bias"], data["mean"], data["scale"], data["threshold"],
+                 data.get("threshold_short"))
 
 
 def features(
