@@ -82,3 +82,33 @@ def test_cli_exit_codes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     binary.write_bytes(b"\x00\xff\x00")
     r = run(str(binary))
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_cli_json_and_user_fingerprints(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    listing = tmp_path / "pps.csv"
+    listing.write_text(
+        "Fingerprint - Tortured Phrase,Expected Text,Nb Retrieved Papers\n"
+        "velvet cascade,vascular cascade,12\n"
+    )
+    paper = tmp_path / "paper.txt"
+    paper.write_text(HONEST + " Patients with velvet cascade were enrolled in the study.")
+
+    def run(*a: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "unspin", "detect", "--json", *a],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    without = json.loads(run(str(paper)).stdout)
+    with_list = json.loads(run("--fingerprints", str(listing), str(paper)).stdout)
+    assert not any(s["text"].lower() == "velvet cascade" for s in without["spans"])
+    hit = [s for s in with_list["spans"] if s["text"].lower() == "velvet cascade"]
+    assert hit and hit[0]["suggestion"] == "vascular cascade" and "pps.csv" in hit[0]["reason"]
+    broken = tmp_path / "broken.tsv"
+    broken.write_bytes(b"\xff\xfe\x00garbage")
+    r = run("--fingerprints", str(broken), str(paper))
+    assert r.returncode == 2 and "broken.tsv" in r.stderr and "Traceback" not in r.stderr
