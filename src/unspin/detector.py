@@ -79,7 +79,10 @@ def detect(
     channel = channel_for(profile)
     blocks = list(analyse(text, channel))
     fixes = [f for b in blocks for f in b.fixes]
-    x = evidence.features(text, [e for b in blocks for e in b.evidence], fingerprints)
+    if len(blocks) == 1 and blocks[0].features and fingerprints is None:
+        x = blocks[0].features  # the decoder already read this text's evidence
+    else:
+        x = evidence.features(text, [e for b in blocks for e in b.evidence], fingerprints)
     score = model.prob(x)
     spans = [
         Span(
@@ -114,7 +117,11 @@ def detect(
         prof: str | None = channel.profile.name
     else:
         prof = best_matching_profile(
-            {(f.spun.lower(), f.original.lower()) for f in fixes if f.confidence >= 0.5}
+            {
+                (f.spun.lower(), f.original.lower())
+                for f in fixes
+                if f.confidence >= SPAN_MIN_CONFIDENCE
+            }
         )
     if prof is not None:
         reasons.append(f"substitutions match the '{prof}' spinner family")

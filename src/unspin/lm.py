@@ -58,6 +58,8 @@ class SphinxTrigram:
     def known(self, word: str) -> bool:
         k = self._known.get(word)
         if k is None:
+            if len(self._known) > 1_000_000:  # crawl input brings endless names and typos
+                self._known.clear()
             k = self._known[word] = self._prob([word]) != self._UNKNOWN
         return k
 

@@ -71,6 +71,7 @@ class BlockAnalysis:
     spin log-odds, and the final fixes."""
 
     evidence: list[Evidence]
+    features: dict[str, float]  # evidence.features of the first pass ({} without evidence)
     logit: float
     fixes: list[Fix]
 
@@ -88,7 +89,7 @@ def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[B
         doc = DocStats([t for _, toks in block for t in toks], lm)
         found = _decode_block(text, block, lm, channel, doc, 0.0)
         first = [f[4] for f in found]
-        doc_logit = _document_logit(text, block, first)
+        feats, doc_logit = _document_evidence(text, block, first)
         boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
         if two_pass and boost > 0:
             found = _decode_block(text, block, lm, channel, doc, boost)
@@ -96,7 +97,7 @@ def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[B
             Fix(start, end, spun, original, calibration.confidence(ev, doc_logit), ev)
             for start, end, spun, original, ev in found
         ]
-        yield BlockAnalysis(first, doc_logit, fixes)
+        yield BlockAnalysis(first, feats, doc_logit, fixes)
 
 
 def _decode_block(
@@ -131,15 +132,19 @@ def _decode_block(
     return found
 
 
-def _document_logit(text: str, block: list[tuple[int, list[Token]]], evs: list[Evidence]) -> float:
-    """The detector's log-odds that this block is spun (0 when no detector is installed)."""
+def _document_evidence(
+    text: str, block: list[tuple[int, list[Token]]], evs: list[Evidence]
+) -> tuple[dict[str, float], float]:
+    """The block's features and the detector's log-odds that it is spun (0 when there is no
+    evidence or no detector is installed)."""
     if not block or not evs:
-        return 0.0
+        return {}, 0.0
     first, last = block[0][0], block[-1][1][-1].end if block[-1][1] else block[-1][0]
+    feats = evidence.features(text[first:last], evs)
     try:
-        return evidence.model("full").logit(evidence.features(text[first:last], evs))
+        return feats, evidence.model("full").logit(feats)
     except DataFileError:
-        return 0.0
+        return feats, 0.0
 
 
 def _blocks(text: str) -> Iterator[list[tuple[int, list[Token]]]]:
