@@ -47,17 +47,50 @@ def auc(pos: list[float], neg: list[float]) -> float:
     return (rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
 
 
+def _bins(rel: list[tuple[float, int, float]]) -> list[list[tuple[float, int, float]]]:
+    bins: list[list[tuple[float, int, float]]] = [[] for _ in range(10)]
+    for r in rel:
+        bins[min(int(r[0] * 10), 9)].append(r)
+    return bins
+
+
+def reliability_rows(rel: list[tuple[float, int, float]]) -> list[list[str]]:
+    """A reliability curve: per score decile, the mean score and the weighted share spun."""
+    rows = []
+    for k, b in enumerate(_bins(rel)):
+        if not b:
+            continue
+        w = sum(r[2] for r in b)
+        rows.append([f"{k / 10:.1f}-{(k + 1) / 10:.1f}", str(len(b)),
+                     f"{sum(r[0] * r[2] for r in b) / w:.3f}",
+                     f"{sum(r[1] * r[2] for r in b) / w:.3f}"])
+    return rows
+
+
+def ece(rel: list[tuple[float, int, float]]) -> float:
+    total = sum(r[2] for r in rel)
+    out = 0.0
+    for b in _bins(rel):
+        w = sum(r[2] for r in b)
+        if w:
+            out += abs(sum(r[0] * r[2] for r in b) - sum(r[1] * r[2] for r in b)) / total
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--docs", type=int, default=60)
     args = ap.parse_args()
 
     import unspin
+    from unspin import evidence
+    from unspin.evidence import LONG_TEXT_WORDS as LONG
     from unspin.fingerprints import bundled
     from unspin.lm import get_model
     from unspin.text import tokenize
 
     lm = get_model()
+    model = evidence.model("full")
 
     def perplexity_score(text: str) -> float:
         words = [t.norm for t in tokenize(text) if t.is_word]
@@ -75,6 +108,7 @@ def main() -> None:
     rows = []
     all_clean: dict[int, list[tuple[float, str, float, float]]] = {}
     t_detect = words_detect = 0.0
+    reliability: list[tuple[float, int, float]] = []  # (score, spun?, weight)
     for length in LENGTHS:
         neg = []
         for k, (_id, _kind, text) in enumerate(docs):
@@ -85,6 +119,7 @@ def main() -> None:
             words_detect += len(t.split())
             neg.append((d.score, d.label, list_score(t), perplexity_score(t)))
         all_clean[length] = neg
+        reliability += [(n[0], 0, 1.0) for n in neg]
         for prof in EVAL_PROFILES:
             pos = []
             for k, (_id, _kind, text) in enumerate(docs):
@@ -92,6 +127,7 @@ def main() -> None:
                 sp = unspin.spin(t, profile=prof, rate=rng.choice(RATE_CHOICES), seed=k).text
                 d = unspin.detect(sp)
                 pos.append((d.score, d.label, list_score(sp), perplexity_score(sp)))
+            reliability += [(p[0], 1, 1.0 / len(EVAL_PROFILES)) for p in pos]
             tp = sum(1 for p in pos if p[1] == "spun")
             fp = sum(1 for n in neg if n[1] == "spun")
             unc = sum(1 for p in pos + neg if p[1] == "uncertain")
@@ -159,7 +195,8 @@ def main() -> None:
     body = (
         f"{len(docs)} eval-split documents (news and prose), spun at rates {RATE_CHOICES} "
         "under each profile, against the same documents unspun; 'whole' is the whole document, "
-        "50/100/200 are windows of that many words. Labels at the default threshold (0.5); "
+        "50/100/200 are windows of that many words. Labels at the default thresholds "
+        f"({model.threshold} for texts of {LONG} words or more, {model.threshold_short} below); "
         "'uncertain' is neither spun nor clean (short texts, scores near the threshold); "
         "precision and recall count only 'spun' labels.\n\n"
         + table(
@@ -175,6 +212,11 @@ def main() -> None:
             ],
             rows,
         )
+        + "\n\nReliability of the score (every text above; each clean text weighs as much as "
+        "its spun copies together, the balanced prior the score assumes):\n\n"
+        + table(["score", "texts", "mean score", "observed share spun"],
+                reliability_rows(reliability))
+        + f"\n\nExpected calibration error: {ece(reliability):.3f}."
         + "\n\nFalse alarms on honest text (label 'spun' at the default threshold):\n\n"
         + table(["kind", "documents", "false alarms", "uncertain", "note"], fa_rows)
         + f"\n\nTortured phrases of the test split (never trained on), each in the sentence "

@@ -15,11 +15,12 @@ the evidence is strong.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import evidence
+from . import collocations, evidence
 from .fingerprints import FingerprintList, bundled
 from .profile import Profile
 from .restorer import analyse, channel_for, looks_english
@@ -82,7 +83,12 @@ def detect(
     if len(blocks) == 1 and blocks[0].features and fingerprints is None:
         x = blocks[0].features  # the decoder already read this text's evidence
     else:
-        x = evidence.features(text, [e for b in blocks for e in b.evidence], fingerprints)
+        x = evidence.features(
+            text,
+            [e for b in blocks for e in b.evidence],
+            fingerprints,
+            keys=[k for b in blocks for k in b.keys],
+        )
     score = model.prob(x)
     spans = [
         Span(
@@ -102,6 +108,10 @@ def detect(
             spans.append(
                 Span(h.start, h.end, h.phrase, h.expected, 1.0, f"known spun phrase ({h.source})")
             )
+    for c in collocations.find(text):
+        if not any(s.start < c.end and c.start < s.end for s in spans):
+            spans.append(Span(c.start, c.end, c.text, c.suggestion, _sigmoid(c.strength),
+                              f"broken collocation: {c.note}"))
     spans.sort(key=lambda s: s.start)
     reasons = _reasons(x, spans)
     if words < MIN_WORDS:
@@ -126,6 +136,10 @@ def detect(
     if prof is not None:
         reasons.append(f"substitutions match the '{prof}' spinner family")
     return Detection(score, label, spans, prof, reasons, x)
+
+
+def _sigmoid(z: float) -> float:
+    return round(1.0 / (1.0 + math.exp(-z)), 4)
 
 
 MIN_PROFILE_PAIRS = 3

@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -39,8 +39,16 @@ FEATURES = (
     "lm_per_word",
     "fingerprint_per100",
     "log_words",
+    "form_per100",
+    "filler_per100",
+    "pmi_per_word",
+    "misfit_per100",
+    "weak_per100",
+    "distinct_gain_per_word",
+    "distinct_firm_per100",
 )
 LONG_TEXT_WORDS = 150  # texts this long or longer are judged against the document threshold
+MISFIT_PMI = 0.0  # a content word the context predicts less than its plain frequency does
 CHEAP_FEATURES = ("filler_per100", "fingerprint_per100", "form_per100", "log_words")
 
 
@@ -56,10 +64,17 @@ class Model:
     scale: dict[str, float]
     threshold: float
     threshold_short: float | None = None  # for texts under LONG_TEXT_WORDS words
+    # features read as log(1 + m * x): counts whose first few matter more than the next ones
+    log1p: dict[str, float] = field(default_factory=dict)
+
+    def value(self, k: str, x: dict[str, float]) -> float:
+        m = self.log1p.get(k)
+        return x[k] if m is None else math.log1p(m * max(x[k], 0.0))
 
     def logit(self, x: dict[str, float]) -> float:
         z = self.bias + sum(
-            w * (x[k] - self.mean[k]) / self.scale[k] for k, w in self.weights.items()
+            w * (self.value(k, x) - self.mean[k]) / self.scale[k]
+            for k, w in self.weights.items()
         )
         return max(-30.0, min(30.0, z))
 
@@ -79,13 +94,18 @@ def model(kind: str) -> Model:
     except (ValueError, KeyError):
         raise DataFileError(f"{path}: not a detector model file (no '{kind}' model)") from None
     return Model(data["weights"], data["bias"], data["mean"], data["scale"], data["threshold"],
-                 data.get("threshold_short"))
+                 data.get("threshold_short"), data.get("log1p", {}))
 
 
 def features(
-    text: str, evidence: Sequence[Evidence], fingerprints: FingerprintList | None = None
+    text: str,
+    evidence: Sequence[Evidence],
+    fingerprints: FingerprintList | None = None,
+    *,
+    keys: Sequence[str] | None = None,
 ) -> dict[str, float]:
-    """Document features from the evidence of every fix the decoder proposed."""
+    """Document features from the evidence of every fix the decoder proposed; ``keys`` are
+    the spun phrases the evidence is about (a topic word "fixed" ten times counts once)."""
     lm = get_model()
     words = [t.norm for t in tokenize(text) if t.is_word]
     n = max(len(words), 1)
@@ -98,10 +118,23 @@ def features(
         return sum(1 for e in sure if e.source == source)
 
     lm_total, h1, h2 = 0.0, BOS, ""
+    pmi_total, content, misfit = 0.0, 0, 0
     for w in words[:2000]:
-        lm_total += lm.logp(w, h1, h2)
+        lp = lm.logp(w, h1, h2)
+        lm_total += lp
+        if w not in STOPWORDS and lm.known(w):
+            # how much the context predicts the word beyond its plain frequency: a synonym
+            # picked without looking at the context is predicted less than the word it replaced
+            pmi = lp - lm.logp(w, "", "")
+            pmi_total += pmi
+            content += 1
+            misfit += pmi < MISFIT_PMI
         h2, h1 = h1, w
     fp = bundled() if fingerprints is None else fingerprints
+    cheap = cheap_features(text)
+    best: dict[str, float] = {}  # the strongest margin for each distinct spun phrase
+    for k, e in zip(keys if keys is not None else range(len(evidence)), evidence, strict=True):
+        best[str(k)] = max(best.get(str(k), -99.0), margin(e))
     return {
         "fixes_per100": per100(len(sure)),
         # proposals the context model backs strongly: honest jargon rarely gets these
@@ -115,6 +148,13 @@ def features(
         "lm_per_word": lm_total / max(min(n, 2000), 1),
         "fingerprint_per100": per100(sum(1 for _ in fp.find(text))),
         "log_words": math.log(n),
+        "form_per100": cheap["form_per100"],
+        "filler_per100": cheap["filler_per100"],
+        "pmi_per_word": pmi_total / max(content, 1),
+        "misfit_per100": 100.0 * misfit / max(content, 1),
+        "weak_per100": per100(sum(1 for e in evidence if margin(e) > -1.0)),
+        "distinct_gain_per_word": sum(max(0.0, m) for m in best.values()) / n,
+        "distinct_firm_per100": per100(sum(1 for m in best.values() if m > 1.0)),
     }
 
 

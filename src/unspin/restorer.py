@@ -71,6 +71,7 @@ class BlockAnalysis:
     spin log-odds, and the final fixes."""
 
     evidence: list[Evidence]
+    keys: list[str]  # the spun phrase (lower case) of each piece of evidence
     features: dict[str, float]  # evidence.features of the first pass ({} without evidence)
     logit: float
     fixes: list[Fix]
@@ -89,7 +90,8 @@ def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[B
         doc = DocStats([t for _, toks in block for t in toks], lm)
         found = _decode_block(text, block, lm, channel, doc, 0.0)
         first = [f[4] for f in found]
-        feats, doc_logit = _document_evidence(text, block, first)
+        keys = [f[2].lower() for f in found]
+        feats, doc_logit = _document_evidence(text, block, first, keys)
         boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
         if two_pass and boost > 0:
             found = _decode_block(text, block, lm, channel, doc, boost)
@@ -97,7 +99,7 @@ def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[B
             Fix(start, end, spun, original, calibration.confidence(ev, doc_logit), ev)
             for start, end, spun, original, ev in found
         ]
-        yield BlockAnalysis(first, feats, doc_logit, fixes)
+        yield BlockAnalysis(first, keys, feats, doc_logit, fixes)
 
 
 def _decode_block(
@@ -133,14 +135,14 @@ def _decode_block(
 
 
 def _document_evidence(
-    text: str, block: list[tuple[int, list[Token]]], evs: list[Evidence]
+    text: str, block: list[tuple[int, list[Token]]], evs: list[Evidence], keys: list[str]
 ) -> tuple[dict[str, float], float]:
     """The block's features and the detector's log-odds that it is spun (0 when there is no
     evidence or no detector is installed)."""
     if not block or not evs:
         return {}, 0.0
     first, last = block[0][0], block[-1][1][-1].end if block[-1][1] else block[-1][0]
-    feats = evidence.features(text[first:last], evs)
+    feats = evidence.features(text[first:last], evs, keys=keys)
     try:
         return feats, evidence.model("full").logit(feats)
     except DataFileError:
