@@ -20,8 +20,9 @@ Kinds:
   PostgreSQL 15 manual, Perl's documentation and the Debian Administrator's Handbook
   (paragraphs of prose only, code removed).
 - ``legal``: the licence texts of /usr/share/common-licenses.
-- ``nonnative``: none is installable offline (see CORPORA.md): asking for it raises
-  :class:`CorpusUnavailable` with the reason.
+- ``nonnative``: no real learner corpus installs offline (see CORPORA.md). The kind reads
+  ``benchmarks/data/nonnative-imitation.jsonl``, texts the project wrote imitating learner
+  English: a labelled proxy, never used for tuning.
 - ``all``: every kind above; ``trace`` is ``all`` cut finer (100-400 words) to reach tens of
   thousands of distinct documents for the trace benchmarks.
 
@@ -36,6 +37,7 @@ import gzip
 import hashlib
 import html
 import importlib.util
+import json
 import pickle
 import random
 import re
@@ -464,6 +466,19 @@ _NONNATIVE = (
 )
 
 
+NONNATIVE_PROXY = Path(__file__).resolve().parent / "data" / "nonnative-imitation.jsonl"
+
+
+def _imitation() -> list[Doc]:
+    """The learner-English proxy (written by the project, not real learner text)."""
+    if not NONNATIVE_PROXY.exists():
+        raise CorpusUnavailable(_NONNATIVE)
+    with open(NONNATIVE_PROXY, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    return [Doc(r["id"], r["text"], "nonnative", f"imitation ({r['l1']}, {r['genre']})")
+            for r in rows]
+
+
 def _load(src: Source, lo: int, hi: int, cap: int) -> list[Doc]:
     root = src.path()
     out: list[Doc] = []
@@ -542,7 +557,10 @@ def documents(
     bench-out/corpus-cache/ (the cache key covers this file and the installed sources).
     """
     if kind == "nonnative":
-        raise CorpusUnavailable(_NONNATIVE)
+        docs = _imitation()
+        random.Random(seed).shuffle(docs)
+        yield from docs[:n] if n is not None else docs
+        return
     if kind not in KINDS:
         raise ValueError(f"unknown corpus kind {kind!r}; kinds: {', '.join(KINDS)}")
     lo, hi = words or ((100, 400) if kind == "trace" else (200, 800))
