@@ -10,17 +10,18 @@ from unspin import collocations
 from unspin.collocations import Hit, Settings, find
 
 CARRIER = "In this paper, the {} is studied on two data sets."
+DEV = [
+    ("incorporated circuits", "integrated circuits"),
+    ("weighty metals", "heavy metals"),
+    ("renewable vitality", "renewable energy"),
+    ("speech acknowledgment", "speech recognition"),
+    ("hereditary algorithm", "genetic algorithm"),
+]
 
 
 @pytest.mark.parametrize(
     ("tortured", "expected"),
-    [
-        ("incorporated circuits", "integrated circuits"),
-        ("weighty metals", "heavy metals"),
-        ("renewable vitality", "renewable energy"),
-        ("speech acknowledgment", "speech recognition"),
-        ("hereditary algorithm", "genetic algorithm"),
-    ],
+    DEV,
 )
 def test_dev_tortured_phrase_is_flagged_with_its_original(tortured: str, expected: str) -> None:
     text = CARRIER.format(tortured)
@@ -86,3 +87,16 @@ def test_hit_is_a_frozen_record() -> None:
     assert isinstance(hit, Hit)
     with pytest.raises(dataclasses.FrozenInstanceError):
         hit.start = 0  # type: ignore[misc]
+
+
+def test_detect_shows_broken_collocations_only_when_asked() -> None:
+    import unspin
+
+    text = " ".join(CARRIER.format(t) for t, _ in DEV[:6])
+    hits = find(text)
+    assert hits
+    shown = unspin.detect(text, broken_collocations=True).spans
+    for h in hits:  # every hit is shown, as its own span or inside a stronger one
+        assert any(s.start < h.end and h.start < s.end for s in shown)
+    plain = unspin.detect(text).spans
+    assert not any(s.reason.startswith("broken collocation") for s in plain)

@@ -40,6 +40,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="extra known spun phrases: the Problematic Paper Screener's CSV export "
         "or a TSV of spun<TAB>expected",
     )
+    p.add_argument(
+        "--collocations",
+        action="store_true",
+        help="also show word pairs that read as a spun collocation (weak evidence, slower)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             d = detect(
-                read_input(path), profile=args.profile, threshold=args.threshold, fingerprints=fp
+                read_input(path),
+                profile=args.profile,
+                threshold=args.threshold,
+                fingerprints=fp,
+                broken_collocations=args.collocations,
             )
         except UnspinError as e:
             if len(args.files) == 1:
