@@ -39,16 +39,11 @@ FEATURES = (
     "lm_per_word",
     "fingerprint_per100",
     "log_words",
-    "form_per100",
-    "filler_per100",
     "pmi_per_word",
-    "misfit_per100",
-    "weak_per100",
     "distinct_gain_per_word",
     "distinct_firm_per100",
 )
 LONG_TEXT_WORDS = 150  # texts this long or longer are judged against the document threshold
-MISFIT_PMI = 0.0  # a content word the context predicts less than its plain frequency does
 CHEAP_FEATURES = ("filler_per100", "fingerprint_per100", "form_per100", "log_words")
 
 
@@ -118,23 +113,21 @@ def features(
         return sum(1 for e in sure if e.source == source)
 
     lm_total, h1, h2 = 0.0, BOS, ""
-    pmi_total, content, misfit = 0.0, 0, 0
+    pmi_total, content = 0.0, 0
     for w in words[:2000]:
         lp = lm.logp(w, h1, h2)
         lm_total += lp
         if w not in STOPWORDS and lm.known(w):
             # how much the context predicts the word beyond its plain frequency: a synonym
             # picked without looking at the context is predicted less than the word it replaced
-            pmi = lp - lm.logp(w, "", "")
-            pmi_total += pmi
+            pmi_total += lp - lm.logp(w, "", "")
             content += 1
-            misfit += pmi < MISFIT_PMI
         h2, h1 = h1, w
     fp = bundled() if fingerprints is None else fingerprints
-    cheap = cheap_features(text)
     best: dict[str, float] = {}  # the strongest margin for each distinct spun phrase
-    for k, e in zip(keys if keys is not None else range(len(evidence)), evidence, strict=True):
-        best[str(k)] = max(best.get(str(k), -99.0), margin(e))
+    phrases = keys if keys is not None else [str(i) for i in range(len(evidence))]
+    for k, e in zip(phrases, evidence, strict=True):
+        best[k] = max(best.get(k, -99.0), margin(e))
     return {
         "fixes_per100": per100(len(sure)),
         # proposals the context model backs strongly: honest jargon rarely gets these
@@ -148,11 +141,7 @@ def features(
         "lm_per_word": lm_total / max(min(n, 2000), 1),
         "fingerprint_per100": per100(sum(1 for _ in fp.find(text))),
         "log_words": math.log(n),
-        "form_per100": cheap["form_per100"],
-        "filler_per100": cheap["filler_per100"],
         "pmi_per_word": pmi_total / max(content, 1),
-        "misfit_per100": 100.0 * misfit / max(content, 1),
-        "weak_per100": per100(sum(1 for e in evidence if margin(e) > -1.0)),
         "distinct_gain_per_word": sum(max(0.0, m) for m in best.values()) / n,
         "distinct_firm_per100": per100(sum(1 for m in best.values() if m > 1.0)),
     }

@@ -73,12 +73,11 @@ class SphinxTrigram:
         return v
 
     def _logp(self, word: str, h1: str, h2: str) -> float:
-        known = self._known.get
-        if not (known(word) or self.known(word)):
+        if not self.known(word):
             return UNKNOWN_LOGP
-        if not h1 or not (known(h1) or self.known(h1)):
+        if not h1 or not self.known(h1):
             query = [word] if h1 != BOS else [word, BOS]
-        elif not h2 or not (known(h2) or self.known(h2)):
+        elif not h2 or not self.known(h2):
             query = [word, h1]
         else:
             query = [word, h1, h2]
