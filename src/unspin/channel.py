@@ -10,12 +10,16 @@ context model by more than its prior costs. The priors are set in :class:`Priors
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from . import lexicon, rules
 from .profile import Profile
+
+if TYPE_CHECKING:
+    from .decoder import Phrase
 
 MAX_SPAN = 3  # longest spun phrase looked up, in words
 
@@ -171,18 +175,24 @@ class Priors:
 
 
 Source = Callable[[str, "Channel"], list[Candidate]]
+# The tables holding every key a source may answer (a superset is fine): they let the channel
+# skip the many word pairs and triples that no source knows without asking each source.
+Keys = Callable[["Channel"], tuple[Container[str], ...]]
 SOURCES: dict[str, Source] = {}
+SOURCE_KEYS: dict[str, Keys] = {}
 
 
-def source(name: str) -> Callable[[Source], Source]:
+def source(name: str, keys: Keys | None = None) -> Callable[[Source], Source]:
     def register(fn: Source) -> Source:
         SOURCES[name] = fn
+        if keys is not None:
+            SOURCE_KEYS[name] = keys
         return fn
 
     return register
 
 
-@source("profile")
+@source("profile", keys=lambda ch: (ch.profile.rules,) if ch.profile is not None else ())
 def _from_profile(key: str, ch: Channel) -> list[Candidate]:
     if ch.profile is None:
         return []
@@ -197,7 +207,7 @@ def _from_profile(key: str, ch: Channel) -> list[Candidate]:
     ]
 
 
-@source("idiom")
+@source("idiom", keys=lambda ch: (rules.idioms(),))
 def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
     return [
         Candidate(
@@ -207,7 +217,7 @@ def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
     ]
 
 
-@source("tortured")
+@source("tortured", keys=lambda ch: (rules.tortured().phrases, rules.tortured().words))
 def _from_tortured(key: str, ch: Channel) -> list[Candidate]:
     t = rules.tortured()
     out = []
@@ -236,7 +246,7 @@ def _from_tortured(key: str, ch: Channel) -> list[Candidate]:
     return out
 
 
-@source("thesaurus")
+@source("thesaurus", keys=lambda ch: (lexicon.forms(),))
 def _from_thesaurus(key: str, ch: Channel) -> list[Candidate]:
     if key in STOPWORDS:
         return []
@@ -245,13 +255,17 @@ def _from_thesaurus(key: str, ch: Channel) -> list[Candidate]:
     for rank, (orig, bits) in enumerate(lexicon.originals(key)):
         if orig in STOPWORDS or orig == key:
             continue
-        agree = bin(bits).count("1") - 1
+        words, agree, note = _thesaurus_link(orig, bits)
         prior = p.thesaurus + p.thesaurus_agreement * agree - p.thesaurus_rank * rank
-        names = "+".join(lexicon.source_names(bits))
-        out.append(
-            Candidate(tuple(orig.split()), prior, "thesaurus", f"thesaurus synonym ({names})")
-        )
+        out.append(Candidate(words, prior, "thesaurus", note))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _thesaurus_link(orig: str, bits: int) -> tuple[tuple[str, ...], int, str]:
+    """The original's words, how many more thesauri than one know the link, and the note."""
+    names = "+".join(lexicon.source_names(bits))
+    return tuple(orig.split()), bits.bit_count() - 1, f"thesaurus synonym ({names})"
 
 
 @dataclass(slots=True)
@@ -260,18 +274,32 @@ class Channel:
     priors: Priors = field(default_factory=Priors)
     sources: tuple[str, ...] = tuple(SOURCES)
     _memo: dict[tuple[str, ...], list[Candidate]] = field(default_factory=dict, repr=False)
-    discounts: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = field(
-        default_factory=dict, repr=False
-    )
+    # the decoder's context-free view of each looked-up phrase (unspin.decoder.phrase)
+    phrases: dict[tuple[str, ...], Phrase] = field(default_factory=dict, repr=False)
+    _key_tables: tuple[Container[str], ...] | None = field(default=None, repr=False)
 
     def candidates(self, words: tuple[str, ...]) -> list[Candidate]:
         """Originals that the spun ``words`` may stand for, best prior first per original."""
         found = self._memo.get(words)
         if found is None:
+            if len(words) > 1 and not self._may_know(" ".join(words)):
+                return []
             if len(self._memo) > 200_000:
                 self._memo.clear()
             found = self._memo[words] = _candidates(self, words)
         return found
+
+    def _may_know(self, phrase: str) -> bool:
+        """False if no source knows the multi-word ``phrase`` (nor its base before "'s")."""
+        tables = self._key_tables
+        if tables is None:
+            if any(name not in SOURCE_KEYS for name in self.sources):
+                return True  # a source that cannot list its keys: ask them all
+            tables = self._key_tables = tuple(
+                t for name in self.sources for t in SOURCE_KEYS[name](self)
+            )
+        base = phrase[:-2] if phrase.endswith("'s") else phrase
+        return any(phrase in t or base in t for t in tables)
 
 
 def _candidates(ch: Channel, words: tuple[str, ...]) -> list[Candidate]:

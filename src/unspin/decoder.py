@@ -12,7 +12,8 @@ model's gain over keeping the spun words (in the decoded context) and the channe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from .channel import MAX_SPAN, Candidate, Channel
 from .docstats import DocStats
@@ -39,11 +40,12 @@ class Choice:
     lm_gain: float  # log10 gain of the context model against keeping the spun words
 
 
-@dataclass(frozen=True, slots=True)
-class _Edge:
+class _Edge(NamedTuple):
     length: int
     words: tuple[str, ...]
     candidate: Candidate | None  # None: keep
+    prior: float  # the candidate's prior in this document, rounded (0 to keep)
+    article: str  # the indefinite article before the first word ('' to keep)
 
 
 def word_units(tokens: list[Token]) -> tuple[list[Token], list[bool]]:
@@ -78,6 +80,7 @@ def decode(
     edges = [_edges_at(i, norms, glued, caps, lm, channel, doc, boost) for i in range(n)]
 
     # Viterbi over states (h2, h1); each state keeps (score, back pointer).
+    logp = lm.logp
     Back = tuple[int, tuple[str, str], _Edge] | None
     beams: list[dict[tuple[str, str], tuple[float, Back]]] = [dict() for _ in range(n + 1)]
     beams[0][("", BOS)] = (0.0, None)
@@ -85,29 +88,32 @@ def decode(
         states = beams[i]
         if len(states) > BEAM:
             states = dict(sorted(states.items(), key=lambda kv: -kv[1][0])[:BEAM])
-        for (h2, h1), (score, _) in states.items():
-            for e in edges[i]:
-                s = score + (e.candidate.prior if e.candidate else 0.0)
-                a2, a1 = h2, h1
-                if e.candidate is not None and a1 in ("a", "an"):
-                    a1 = _article_for(e.words[0])  # the article is fixed with the word
+        out = edges[i]
+        for state, (score, _) in states.items():
+            h2, h1 = state
+            after_article = h1 == "a" or h1 == "an"
+            for e in out:
+                s = score + e.prior
+                a2 = h2
+                # the article is fixed with the word
+                a1 = e.article if after_article and e.candidate is not None else h1
                 for w in e.words:
-                    s += lm.logp(w, a1, a2)
+                    s += logp(w, a1, a2)
                     a2, a1 = a1, w
                 target = beams[i + e.length]
                 key = (a2, a1)
-                if key not in target or s > target[key][0]:
-                    target[key] = (s, (i, (h2, h1), e))
-    final = max(beams[n].items(), key=lambda kv: kv[1][0] + lm.logp(EOS, kv[0][1], kv[0][0]))
+                old = target.get(key)
+                if old is None or s > old[0]:
+                    target[key] = (s, (i, state, e))
+    final = max(beams[n].items(), key=lambda kv: kv[1][0] + logp(EOS, kv[0][1], kv[0][0]))
 
     # Back-track the best path.
     path: list[tuple[int, _Edge]] = []
-    state, (_, back) = final[0], final[1]
+    back = final[1][1]
     while back is not None:
         i, prev, e = back
         path.append((i, e))
-        state = prev
-        back = beams[i][state][1]
+        back = beams[i][prev][1]
     path.reverse()
     decoded: list[str] = []
     starts: list[tuple[int, int, _Edge]] = []  # (word index, decoded index, edge)
@@ -117,11 +123,63 @@ def decode(
 
     choices = []
     for i, d, e in starts:
-        if e.candidate is None:
+        c = e.candidate
+        if c is None:
             continue
+        if e.prior != c.prior:
+            c = Candidate(c.original, e.prior, c.source, c.note)
         gain = _local_gain(decoded, d, len(e.words), tuple(norms[i : i + e.length]), lm)
-        choices.append(Choice(i, i + e.length, e.candidate, gain))
+        choices.append(Choice(i, i + e.length, c, gain))
     return choices
+
+
+class Option(NamedTuple):
+    """A candidate with what the decoder needs of it that does not depend on the context."""
+
+    candidate: Candidate
+    profile: bool  # from a learned profile: its own prior, no boost, no document evidence
+    thesaurus: bool
+    discount: float  # the frequency discount of a thesaurus candidate (else 0)
+    article: str  # the indefinite article before the original
+    original: str  # the original as one string (what DocStats counts)
+
+
+class Phrase(NamedTuple):
+    """A spun word or phrase, its candidates (the first MAX_CONSIDER) and whether the context
+    model knows all its words; memoised on the channel."""
+
+    spun: str
+    known: bool
+    options: tuple[Option, ...]
+
+
+def phrase(spun: tuple[str, ...], lm: ContextModel, channel: Channel) -> Phrase:
+    """The decoder's view of the spun words ``spun``: what depends on them alone."""
+    memo = channel.phrases
+    found = memo.get(spun)
+    if found is None:
+        cands = channel.candidates(spun)
+        if not cands and len(spun) > 1:
+            return _NO_PHRASE  # most word pairs and triples: not worth a memo entry
+        if len(memo) > 200_000:
+            memo.clear()
+        # The share of the model's plain frequency preference a thesaurus candidate loses
+        # (see ``Priors.frequency_discount``).
+        share = channel.priors.frequency_discount
+        plain = lm.score(spun, "", "") if cands else 0.0
+        options = []
+        for c in cands[:MAX_CONSIDER]:
+            thesaurus = c.source == "thesaurus"
+            discount = share * max(0.0, lm.score(c.original, "", "") - plain) if thesaurus else 0.0
+            article = _article_for(c.original[0])
+            options.append(
+                Option(c, c.source == "profile", thesaurus, discount, article, " ".join(c.original))
+            )
+        found = memo[spun] = Phrase(" ".join(spun), all(lm.known(w) for w in spun), tuple(options))
+    return found
+
+
+_NO_PHRASE = Phrase("", True, ())
 
 
 def _edges_at(
@@ -136,65 +194,60 @@ def _edges_at(
 ) -> list[_Edge]:
     """The edges leaving position ``i``: keep the word, or a candidate; ``boost`` raises the
     prior of every substitution (a document that looks spun)."""
-    keep = _Edge(1, (norms[i],), None)
-    edges = [keep]
+    edges = [_Edge(1, (norms[i],), None, 0.0, "")]
+    n = len(norms)
     h1 = norms[i - 1] if i > 0 else BOS
     h2 = norms[i - 2] if i > 1 else ""
+    after_article = h1 == "a" or h1 == "an"
+    weight = channel.priors.document_weight
+    doc_bonus = 2 * weight
+    logp = lm.logp
     for length in range(1, MAX_SPAN + 1):
-        if i + length > len(norms) or (length > 1 and not glued[i + length - 1]):
+        end = i + length
+        if end > n or (length > 1 and not glued[end - 1]):
             break
-        spun = tuple(norms[i : i + length])
-        cands = channel.candidates(spun)
-        if not cands:
+        spun = tuple(norms[i:end])
+        ph = phrase(spun, lm, channel)
+        if not ph.options:
             continue
-        known = all(lm.known(w) for w in spun)
-        shape = max(caps[i : i + length])  # 0 lower, 1 capitalised in a sentence, 2 acronym
-        right = norms[i + length] if i + length < len(norms) else EOS
+        shape = max(caps[i:end])  # 0 lower, 1 capitalised in a sentence, 2 acronym
+        right = norms[end] if end < n else EOS
         keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
+        cutoff = keep_local - PRUNE_MARGIN
         scored = []
-        weight = channel.priors.document_weight
-        for c in cands[:MAX_CONSIDER]:
-            profile = c.source == "profile"
-            if not profile and (shape == 2 or (not known and c.source == "thesaurus")):
+        for c, profile, thesaurus, discount, article, original in ph.options:
+            if not profile and (shape == 2 or (not ph.known and thesaurus)):
                 continue  # acronyms, and words the model cannot judge
             prior = c.prior if profile else c.prior + boost
             if shape == 1 and not profile:
                 prior -= NAME_PENALTY
-            if c.source == "thesaurus":
-                prior -= _frequency_discount(spun, c.original, lm, channel)
+            if thesaurus:
+                prior -= discount
             # Log-probabilities are <= 0, so the first word bounds the whole local score:
-            # most candidates are dropped after one query.
-            a1 = _article_for(c.original[0]) if h1 in ("a", "an") else h1
-            bound = prior + lm.logp(c.original[0], a1, h2) + (0.0 if profile else 2 * weight)
-            if bound <= keep_local - PRUNE_MARGIN:
+            # most candidates are dropped after one query, more once the document's
+            # evidence is known.
+            a1 = article if after_article else h1
+            first = logp(c.original[0], a1, h2)
+            if prior + first + (0.0 if profile else doc_bonus) <= cutoff:
                 continue
             if doc is not None and not profile:
-                llr = doc.llr(" ".join(spun), " ".join(c.original))
-                prior += weight * max(-3.0, min(2.0, llr))
-            a1 = _article_for(c.original[0]) if h1 in ("a", "an") else h1
-            local = prior + lm.score(c.original, a1, h2) + _next(lm, right, c.original, a1)
-            if local > keep_local - PRUNE_MARGIN:
-                scored.append((local, prior, c))
+                prior += weight * max(-3.0, min(2.0, doc.llr(ph.spun, original)))
+                if prior + first <= cutoff:
+                    continue
+            # prior + lm.score(c.original, a1, h2) + the right word, reusing ``first``
+            lp, b2, b1 = first, a1, c.original[0]
+            for w in c.original[1:]:
+                lp += logp(w, b1, b2)
+                b2, b1 = b1, w
+            local = prior + lp + logp(right, b1, b2)
+            if local > cutoff:
+                scored.append((local, prior, c, article))
         scored.sort(key=lambda x: -x[0])
         edges += [
-            _Edge(length, c.original, c if p == c.prior else replace(c, prior=round(p, 3)))
-            for _, p, c in scored[:MAX_CANDIDATES]
+            _Edge(length, c.original, c, c.prior if p == c.prior else round(p, 3), article)
+            for _, p, c, article in scored[:MAX_CANDIDATES]
         ]
     return edges
-
-
-def _frequency_discount(
-    spun: tuple[str, ...], original: tuple[str, ...], lm: ContextModel, channel: Channel
-) -> float:
-    """The share of the model's plain frequency preference a thesaurus candidate loses
-    (see ``Priors.frequency_discount``); memoised on the channel."""
-    key = (spun, original)
-    memo = channel.discounts
-    v = memo.get(key)
-    if v is None:
-        gain = lm.score(original, "", "") - lm.score(spun, "", "")
-        v = memo[key] = channel.priors.frequency_discount * max(0.0, gain)
-    return v
 
 
 def _article_for(word: str) -> str:

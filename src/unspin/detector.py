@@ -24,7 +24,7 @@ from . import collocations, evidence
 from .fingerprints import FingerprintList, bundled
 from .profile import Profile
 from .restorer import analyse, channel_for, looks_english
-from .text import tokenize
+from .text import word_norms
 
 MIN_WORDS = 30  # shorter texts are "uncertain": too little evidence either way
 UNCERTAIN_BAND = 0.15  # scores this close below the threshold are "uncertain"
@@ -74,7 +74,7 @@ def detect(
     (:mod:`unspin.collocations`): weak evidence that costs about a sixth of the run time, off
     by default."""
     model = evidence.model("full")
-    words = sum(1 for t in tokenize(text) if t.is_word)
+    words = len(word_norms(text))
     if threshold is None:
         short = words < evidence.LONG_TEXT_WORDS and model.threshold_short is not None
         threshold = model.threshold_short if short and model.threshold_short else model.threshold

@@ -16,6 +16,7 @@ This is the decipherment step over one document: it needs no labels.
 from __future__ import annotations
 
 import math
+import weakref
 from collections import Counter
 
 from .lm import ContextModel
@@ -24,30 +25,44 @@ from .text import Token
 ASSUMED_RATE = 0.3  # the typical share of eligible words a spinner rewrites
 MAX_PHRASE = 3
 
+# (spun, original) -> the log10 ratios a count of each adds to the LLR; they depend only on
+# the context model, so documents share them
+Rates = dict[tuple[str, str], tuple[float, float]]
+_RATES: weakref.WeakKeyDictionary[ContextModel, Rates] = weakref.WeakKeyDictionary()
+
 
 class DocStats:
     def __init__(self, tokens: list[Token], lm: ContextModel) -> None:
         norms = [t.norm for t in tokens if t.is_word]
-        self.counts: Counter[str] = Counter()
-        for n in range(1, MAX_PHRASE + 1):
-            for i in range(len(norms) - n + 1):
-                self.counts[" ".join(norms[i : i + n])] += 1
+        self.counts: Counter[str] = Counter(norms)
+        for n in range(2, MAX_PHRASE + 1):
+            self.counts.update(map(" ".join, zip(*(norms[k:] for k in range(n)), strict=False)))
         self._lm = lm
         self._memo: dict[tuple[str, str], float] = {}
+        try:
+            self._rates = _RATES.setdefault(lm, {})
+        except TypeError:  # a model without weak references: rates for this document only
+            self._rates = {}
 
     def llr(self, spun: str, original: str) -> float:
         """log10 likelihood ratio that the document applies the rule ``original -> spun``."""
         key = (spun, original)
         v = self._memo.get(key)
         if v is None:
-            v = self._memo[key] = self._llr(spun, original)
+            v = self._memo[key] = self._llr(key)
         return v
 
-    def _llr(self, spun: str, original: str) -> float:
+    def _llr(self, key: tuple[str, str]) -> float:
+        spun, original = key
         c_s, c_o = self.counts.get(spun, 0), self.counts.get(original, 0)
-        ls = self._lm.score(tuple(spun.split()), "", "")
-        lo = self._lm.score(tuple(original.split()), "", "")
-        q = 1.0 / (1.0 + 10 ** (lo - ls))
-        q = min(max(q, 1e-6), 1 - 1e-6)
-        q2 = q + (1 - q) * ASSUMED_RATE
-        return c_s * math.log10(q2 / q) + c_o * math.log10((1 - q2) / (1 - q))
+        rates = self._rates.get(key)
+        if rates is None:
+            ls = self._lm.score(tuple(spun.split()), "", "")
+            lo = self._lm.score(tuple(original.split()), "", "")
+            q = 1.0 / (1.0 + 10 ** (lo - ls))
+            q = min(max(q, 1e-6), 1 - 1e-6)
+            q2 = q + (1 - q) * ASSUMED_RATE
+            if len(self._rates) > 500_000:
+                self._rates.clear()
+            rates = self._rates[key] = (math.log10(q2 / q), math.log10((1 - q2) / (1 - q)))
+        return c_s * rates[0] + c_o * rates[1]

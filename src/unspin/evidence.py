@@ -25,7 +25,7 @@ from .errors import DataFileError
 from .fingerprints import FingerprintList, bundled
 from .fixes import Evidence
 from .lm import BOS, get_model
-from .text import tokenize
+from .text import word_norms
 
 FEATURES = (
     "fixes_per100",
@@ -102,7 +102,7 @@ def features(
     """Document features from the evidence of every fix the decoder proposed; ``keys`` are
     the spun phrases the evidence is about (a topic word "fixed" ten times counts once)."""
     lm = get_model()
-    words = [t.norm for t in tokenize(text) if t.is_word]
+    words = word_norms(text)
     n = max(len(words), 1)
     sure = [e for e in evidence if margin(e) > 0]
 

@@ -7,6 +7,7 @@ known to several thesauri are more likely to be in a spinner's table too.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from functools import cache
 from typing import Any
 
@@ -28,6 +29,11 @@ def _payload() -> dict[str, Any]:
 def _table() -> dict[str, str]:
     table: dict[str, str] = _payload()["links"]
     return table
+
+
+def forms() -> Container[str]:
+    """Every spun form the reverse thesaurus knows."""
+    return _table()
 
 
 @cache

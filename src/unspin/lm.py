@@ -60,7 +60,10 @@ class SphinxTrigram:
         if k is None:
             if len(self._known) > 1_000_000:  # crawl input brings endless names and typos
                 self._known.clear()
-            k = self._known[word] = self._prob([word]) != self._UNKNOWN
+            raw = self._prob([word])
+            k = self._known[word] = raw != self._UNKNOWN
+            # the same query is the word's unigram score: keep it for logp(word, "", "")
+            self._memo[(word, "", "")] = float(raw) * self._LOG10_BASE if k else UNKNOWN_LOGP
         return k
 
     def logp(self, word: str, h1: str, h2: str) -> float:

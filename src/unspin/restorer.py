@@ -20,7 +20,7 @@ from .errors import DataFileError
 from .fixes import Evidence, Fix, Restoration, apply_fixes
 from .lm import ContextModel, get_model
 from .profile import Profile
-from .text import Token, match_case, paragraphs, sentences, tokenize
+from .text import Token, match_case, paragraphs, sentences, tokenize, word_norms
 
 # Below this share of words known to the context model, the text is not treated as English.
 MIN_ENGLISH_SHARE = 0.6
@@ -167,7 +167,7 @@ def _blocks(text: str) -> Iterator[list[tuple[int, list[Token]]]]:
 
 def looks_english(text: str) -> bool:
     lm = get_model()
-    words = [t.norm for t in tokenize(text[:20000]) if t.is_word]
+    words = word_norms(text[:20000])
     if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
         return True
     known = sum(1 for w in words if lm.known(w))

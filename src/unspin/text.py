@@ -47,6 +47,11 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     ]
 
 
+def word_norms(text: str) -> list[str]:
+    """``Token.norm`` of every word token of ``text``, without building the tokens."""
+    return [w.translate(_APOSTROPHES).lower() for w in _TOKEN_RE.findall(text) if w[:1].isalpha()]
+
+
 def sentences(tokens: list[Token]) -> Iterator[list[Token]]:
     """Group tokens into sentences at sentence punctuation (kept with its sentence)."""
     current: list[Token] = []
