@@ -10,7 +10,7 @@ context model by more than its prior costs. The priors are set in :class:`Priors
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Container
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -175,9 +175,10 @@ class Priors:
 
 
 Source = Callable[[str, "Channel"], list[Candidate]]
-# The tables holding every key a source may answer (a superset is fine): they let the channel
-# skip the many word pairs and triples that no source knows without asking each source.
-Keys = Callable[["Channel"], tuple[Container[str], ...]]
+# Every key a source with fixed tables may answer (a superset is fine): with them the channel
+# skips, without asking each source, the many word pairs and triples that none of them knows.
+# The profile source's keys are the channel's own profile rules.
+Keys = Callable[[], Iterable[str]]
 SOURCES: dict[str, Source] = {}
 SOURCE_KEYS: dict[str, Keys] = {}
 
@@ -192,7 +193,7 @@ def source(name: str, keys: Keys | None = None) -> Callable[[Source], Source]:
     return register
 
 
-@source("profile", keys=lambda ch: (ch.profile.rules,) if ch.profile is not None else ())
+@source("profile")
 def _from_profile(key: str, ch: Channel) -> list[Candidate]:
     if ch.profile is None:
         return []
@@ -207,7 +208,7 @@ def _from_profile(key: str, ch: Channel) -> list[Candidate]:
     ]
 
 
-@source("idiom", keys=lambda ch: (rules.idioms(),))
+@source("idiom", keys=lambda: rules.idioms())
 def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
     return [
         Candidate(
@@ -217,7 +218,7 @@ def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
     ]
 
 
-@source("tortured", keys=lambda ch: (rules.tortured().phrases, rules.tortured().words))
+@source("tortured", keys=lambda: [*rules.tortured().phrases, *rules.tortured().words])
 def _from_tortured(key: str, ch: Channel) -> list[Candidate]:
     t = rules.tortured()
     out = []
@@ -246,7 +247,7 @@ def _from_tortured(key: str, ch: Channel) -> list[Candidate]:
     return out
 
 
-@source("thesaurus", keys=lambda ch: (lexicon.forms(),))
+@source("thesaurus", keys=lexicon.forms)
 def _from_thesaurus(key: str, ch: Channel) -> list[Candidate]:
     if key in STOPWORDS:
         return []
@@ -273,33 +274,37 @@ class Channel:
     profile: Profile | None = None
     priors: Priors = field(default_factory=Priors)
     sources: tuple[str, ...] = tuple(SOURCES)
-    _memo: dict[tuple[str, ...], list[Candidate]] = field(default_factory=dict, repr=False)
-    # the decoder's context-free view of each looked-up phrase (unspin.decoder.phrase)
+    # the decoder's memo of what it needs of each phrase it looked up (unspin.decoder.phrase)
     phrases: dict[tuple[str, ...], Phrase] = field(default_factory=dict, repr=False)
-    _key_tables: tuple[Container[str], ...] | None = field(default=None, repr=False)
 
     def candidates(self, words: tuple[str, ...]) -> list[Candidate]:
-        """Originals that the spun ``words`` may stand for, best prior first per original."""
-        found = self._memo.get(words)
-        if found is None:
-            if len(words) > 1 and not self._may_know(" ".join(words)):
-                return []
-            if len(self._memo) > 200_000:
-                self._memo.clear()
-            found = self._memo[words] = _candidates(self, words)
-        return found
+        """Originals that the spun ``words`` may stand for, best prior first per original.
+        Not memoised: the decoder keeps what it needs of them (``phrases``)."""
+        if len(words) > 1 and not self._may_know(" ".join(words)):
+            return []
+        return _candidates(self, words)
 
     def _may_know(self, phrase: str) -> bool:
         """False if no source knows the multi-word ``phrase`` (nor its base before "'s")."""
-        tables = self._key_tables
-        if tables is None:
-            if any(name not in SOURCE_KEYS for name in self.sources):
-                return True  # a source that cannot list its keys: ask them all
-            tables = self._key_tables = tuple(
-                t for name in self.sources for t in SOURCE_KEYS[name](self)
-            )
+        index = _phrase_index(self.sources)
+        if index is None:
+            return True  # a source that cannot list its keys: ask them all
         base = phrase[:-2] if phrase.endswith("'s") else phrase
-        return any(phrase in t or base in t for t in tables)
+        if phrase in index or base in index:
+            return True
+        if self.profile is None or "profile" not in self.sources:
+            return False
+        return phrase in self.profile.rules or base in self.profile.rules
+
+
+@cache
+def _phrase_index(sources: tuple[str, ...]) -> frozenset[str] | None:
+    """The multi-word keys that the sources with fixed tables among ``sources`` may answer;
+    None if one of them cannot list its keys."""
+    fixed = [name for name in sources if name != "profile"]
+    if any(name not in SOURCE_KEYS for name in fixed):
+        return None
+    return frozenset(k for name in fixed for k in SOURCE_KEYS[name]() if " " in k)
 
 
 def _candidates(ch: Channel, words: tuple[str, ...]) -> list[Candidate]:

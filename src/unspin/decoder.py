@@ -43,7 +43,7 @@ class Choice:
 class _Edge(NamedTuple):
     length: int
     words: tuple[str, ...]
-    candidate: Candidate | None  # None: keep
+    option: Option | None  # None: keep
     prior: float  # the candidate's prior in this document, rounded (0 to keep)
     article: str  # the indefinite article before the first word ('' to keep)
 
@@ -71,86 +71,163 @@ def decode(
     doc: DocStats | None = None,
     boost: float = 0.0,
 ) -> list[Choice]:
-    words, glued = word_units(tokens)
-    if not words:
-        return []
-    norms = [t.norm for t in words]
-    n = len(norms)
-    caps = [_shape(t.text, k == 0) for k, t in enumerate(words)]
-    edges = [_edges_at(i, norms, glued, caps, lm, channel, doc, boost) for i in range(n)]
-
-    # Viterbi over states (h2, h1); each state keeps (score, back pointer).
-    logp = lm.logp
-    Back = tuple[int, tuple[str, str], _Edge] | None
-    beams: list[dict[tuple[str, str], tuple[float, Back]]] = [dict() for _ in range(n + 1)]
-    beams[0][("", BOS)] = (0.0, None)
-    for i in range(n):
-        states = beams[i]
-        if len(states) > BEAM:
-            states = dict(sorted(states.items(), key=lambda kv: -kv[1][0])[:BEAM])
-        out = edges[i]
-        for state, (score, _) in states.items():
-            h2, h1 = state
-            after_article = h1 == "a" or h1 == "an"
-            for e in out:
-                s = score + e.prior
-                a2 = h2
-                # the article is fixed with the word
-                a1 = e.article if after_article and e.candidate is not None else h1
-                for w in e.words:
-                    s += logp(w, a1, a2)
-                    a2, a1 = a1, w
-                target = beams[i + e.length]
-                key = (a2, a1)
-                old = target.get(key)
-                if old is None or s > old[0]:
-                    target[key] = (s, (i, state, e))
-    final = max(beams[n].items(), key=lambda kv: kv[1][0] + logp(EOS, kv[0][1], kv[0][0]))
-
-    # Back-track the best path.
-    path: list[tuple[int, _Edge]] = []
-    back = final[1][1]
-    while back is not None:
-        i, prev, e = back
-        path.append((i, e))
-        back = beams[i][prev][1]
-    path.reverse()
-    decoded: list[str] = []
-    starts: list[tuple[int, int, _Edge]] = []  # (word index, decoded index, edge)
-    for i, e in path:
-        starts.append((i, len(decoded), e))
-        decoded.extend(e.words)
-
-    choices = []
-    for i, d, e in starts:
-        c = e.candidate
-        if c is None:
-            continue
-        if e.prior != c.prior:
-            c = Candidate(c.original, e.prior, c.source, c.note)
-        gain = _local_gain(decoded, d, len(e.words), tuple(norms[i : i + e.length]), lm)
-        choices.append(Choice(i, i + e.length, c, gain))
-    return choices
+    """The best original wording of one sentence, as the replacements it makes."""
+    return Lattice(tokens, lm, channel, doc).decode(boost)
 
 
-class Option(NamedTuple):
-    """A candidate with what the decoder needs of it that does not depend on the context."""
+class Lattice:
+    """One sentence's search space: its words and, at each position, the spans that have
+    candidates, with every score that does not depend on ``boost``; :meth:`decode` can be
+    called again with another boost (the restorer's second pass) at little cost."""
 
-    candidate: Candidate
-    profile: bool  # from a learned profile: its own prior, no boost, no document evidence
-    thesaurus: bool
-    discount: float  # the frequency discount of a thesaurus candidate (else 0)
-    article: str  # the indefinite article before the original
-    original: str  # the original as one string (what DocStats counts)
+    def __init__(
+        self, tokens: list[Token], lm: ContextModel, channel: Channel, doc: DocStats | None = None
+    ) -> None:
+        words, glued = word_units(tokens)
+        self.words = words
+        self.norms = norms = [t.norm for t in words]
+        caps = [_shape(t.text, k == 0) for k, t in enumerate(words)]
+        self._lm, self._channel, self._doc = lm, channel, doc
+        # (kept for a second pass: few container objects, which the cyclic GC would scan)
+        self._spans = [_spans_at(i, norms, glued, caps, lm, channel) for i in range(len(norms))]
+
+    def decode(self, boost: float = 0.0) -> list[Choice]:
+        """The best path through the lattice when every substitution's prior is raised by
+        ``boost`` (a document that looks spun)."""
+        norms, lm = self.norms, self._lm
+        n = len(norms)
+        if not n:
+            return []
+        edges = [
+            self._edges_at(i, spans, boost) if spans else [_Edge(1, (w,), None, 0.0, "")]
+            for i, (w, spans) in enumerate(zip(norms, self._spans, strict=True))
+        ]
+
+        # Viterbi over states (h2, h1); each state keeps (score, back pointer).
+        logp = lm.logp
+        Back = tuple[int, tuple[str, str], _Edge] | None
+        beams: list[dict[tuple[str, str], tuple[float, Back]]] = [dict() for _ in range(n + 1)]
+        beams[0][("", BOS)] = (0.0, None)
+        for i in range(n):
+            states = beams[i]
+            if len(states) > BEAM:
+                states = dict(sorted(states.items(), key=lambda kv: -kv[1][0])[:BEAM])
+            out = edges[i]
+            for state, (score, _) in states.items():
+                h2, h1 = state
+                after_article = h1 == "a" or h1 == "an"
+                for e in out:
+                    length, words, option, prior, article = e
+                    s = score + prior
+                    a2 = h2
+                    # the article is fixed with the word
+                    a1 = article if after_article and option is not None else h1
+                    for w in words:
+                        s += logp(w, a1, a2)
+                        a2, a1 = a1, w
+                    target = beams[i + length]
+                    key = (a2, a1)
+                    old = target.get(key)
+                    if old is None or s > old[0]:
+                        target[key] = (s, (i, state, e))
+        final = max(beams[n].items(), key=lambda kv: kv[1][0] + logp(EOS, kv[0][1], kv[0][0]))
+
+        # Back-track the best path.
+        path: list[tuple[int, _Edge]] = []
+        back = final[1][1]
+        while back is not None:
+            i, prev, e = back
+            path.append((i, e))
+            back = beams[i][prev][1]
+        path.reverse()
+        decoded: list[str] = []
+        starts: list[tuple[int, int, _Edge]] = []  # (word index, decoded index, edge)
+        for i, e in path:
+            starts.append((i, len(decoded), e))
+            decoded.extend(e.words)
+
+        choices = []
+        for i, d, e in starts:
+            if e.option is None:
+                continue
+            original, _, source, note = e.option[:4]
+            c = Candidate(original, e.prior, source, note)
+            gain = _local_gain(decoded, d, len(e.words), tuple(norms[i : i + e.length]), lm)
+            choices.append(Choice(i, i + e.length, c, gain))
+        return choices
+
+    def _edges_at(self, i: int, spans: tuple[_Span, ...], boost: float) -> list[_Edge]:
+        """The edges leaving position ``i``: keep the word, or a candidate that the local
+        test (the original in the left and right context) keeps."""
+        norms, lm, doc = self.norms, self._lm, self._doc
+        logp = lm.logp
+        edges = [_Edge(1, (norms[i],), None, 0.0, "")]
+        h1 = norms[i - 1] if i > 0 else BOS
+        h2 = norms[i - 2] if i > 1 else ""
+        after_article = h1 == "a" or h1 == "an"
+        weight = self._channel.priors.document_weight
+        doc_bonus = 2 * weight
+        for sp in spans:
+            cutoff, name = sp.cutoff, sp.shape == 1
+            scored = []
+            sc = sp.scores
+            for k, option in enumerate(sp.options):
+                words, c_prior, _, _, profile, thesaurus, discount, article, original = option
+                prior = c_prior if profile else c_prior + boost
+                if name and not profile:
+                    prior -= NAME_PENALTY
+                if thesaurus:
+                    prior -= discount
+                # Log-probabilities are <= 0, so the first word bounds the whole local score:
+                # most candidates are dropped after one query, more once the document's
+                # evidence is known.
+                a1 = article if after_article else h1
+                k4 = 4 * k
+                first = sc[k4]
+                if first is None:
+                    first = sc[k4] = logp(words[0], a1, h2)
+                if prior + first + (0.0 if profile else doc_bonus) <= cutoff:
+                    continue
+                if doc is not None and not profile:
+                    evidence = sc[k4 + 1]
+                    if evidence is None:
+                        llr = doc.llr(sp.spun, original)
+                        evidence = sc[k4 + 1] = weight * max(-3.0, min(2.0, llr))
+                    prior += evidence
+                    if prior + first <= cutoff:
+                        continue
+                # prior + lm.score(c.original, a1, h2) + the right word's log-probability
+                lp, right = sc[k4 + 2], sc[k4 + 3]
+                if lp is None or right is None:
+                    lp, b2, b1 = first, a1, words[0]
+                    for w in words[1:]:
+                        lp += logp(w, b1, b2)
+                        b2, b1 = b1, w
+                    right = logp(sp.right, b1, b2)
+                    sc[k4 + 2], sc[k4 + 3] = lp, right
+                local = prior + lp + right
+                if local > cutoff:
+                    scored.append((local, prior, option))
+            scored.sort(key=lambda x: -x[0])
+            edges += [
+                _Edge(sp.length, o[0], o, o[1] if p == o[1] else round(p, 3), o[7])
+                for _, p, o in scored[:MAX_CANDIDATES]
+            ]
+        return edges
 
 
-class Phrase(NamedTuple):
-    """A spun word or phrase, its candidates (the first MAX_CONSIDER) and whether the context
-    model knows all its words; memoised on the channel."""
-
-    spun: str
-    known: bool
-    options: tuple[Option, ...]
+# What the decoder keeps of each spun phrase between sentences, memoised on the channel. Plain
+# tuples of strings and numbers: the cyclic garbage collector stops scanning those, so a large
+# memo costs nothing at each full collection (Candidate objects or NamedTuples would be
+# scanned every time).
+Option = tuple[tuple[str, ...], float, str, str, bool, bool, float, str, str]
+"""A candidate: its original words, prior, source and note (as in :class:`Candidate`); from a
+learned profile? (its own prior: no boost, no document evidence); from a thesaurus?; the
+thesaurus frequency discount (else 0); the indefinite article before it; the original as one
+string (what DocStats counts)."""
+Phrase = tuple[str, bool, tuple[Option, ...]]
+"""A spun word or phrase: as one string, whether the context model knows all its words, and
+its first MAX_CONSIDER candidates."""
 
 
 def phrase(spun: tuple[str, ...], lm: ContextModel, channel: Channel) -> Phrase:
@@ -169,85 +246,71 @@ def phrase(spun: tuple[str, ...], lm: ContextModel, channel: Channel) -> Phrase:
         plain = lm.score(spun, "", "") if cands else 0.0
         options = []
         for c in cands[:MAX_CONSIDER]:
-            thesaurus = c.source == "thesaurus"
-            discount = share * max(0.0, lm.score(c.original, "", "") - plain) if thesaurus else 0.0
-            article = _article_for(c.original[0])
+            words, thesaurus = c.original, c.source == "thesaurus"
+            discount = share * max(0.0, lm.score(words, "", "") - plain) if thesaurus else 0.0
+            article = _article_for(words[0])
+            profile = c.source == "profile"
             options.append(
-                Option(c, c.source == "profile", thesaurus, discount, article, " ".join(c.original))
+                (words, c.prior, c.source, c.note, profile, thesaurus, discount, article,
+                 " ".join(words))
             )
-        found = memo[spun] = Phrase(" ".join(spun), all(lm.known(w) for w in spun), tuple(options))
+        found = memo[spun] = (" ".join(spun), all(lm.known(w) for w in spun), tuple(options))
     return found
 
 
-_NO_PHRASE = Phrase("", True, ())
+_NO_PHRASE: Phrase = ("", True, ())
 
 
-def _edges_at(
+class _Span(NamedTuple):
+    """A spun span at one position: the candidates the context model may judge there, the
+    local cutoff, and the scores found so far, which do not depend on the boost: four per
+    candidate (first word, document evidence, the whole original, the right word)."""
+
+    length: int
+    spun: str
+    shape: int  # 0 lower, 1 capitalised in a sentence, 2 acronym
+    right: str  # the word after the span
+    cutoff: float  # candidates must score above this in the local test
+    options: tuple[Option, ...]
+    scores: list[float | None]
+
+
+def _spans_at(
     i: int,
     norms: list[str],
     glued: list[bool],
     caps: list[int],
     lm: ContextModel,
     channel: Channel,
-    doc: DocStats | None,
-    boost: float = 0.0,
-) -> list[_Edge]:
-    """The edges leaving position ``i``: keep the word, or a candidate; ``boost`` raises the
-    prior of every substitution (a document that looks spun)."""
-    edges = [_Edge(1, (norms[i],), None, 0.0, "")]
-    n = len(norms)
+) -> tuple[_Span, ...]:
+    spans = []
     h1 = norms[i - 1] if i > 0 else BOS
     h2 = norms[i - 2] if i > 1 else ""
-    after_article = h1 == "a" or h1 == "an"
-    weight = channel.priors.document_weight
-    doc_bonus = 2 * weight
-    logp = lm.logp
     for length in range(1, MAX_SPAN + 1):
         end = i + length
-        if end > n or (length > 1 and not glued[end - 1]):
+        if end > len(norms) or (length > 1 and not glued[end - 1]):
             break
         spun = tuple(norms[i:end])
-        ph = phrase(spun, lm, channel)
-        if not ph.options:
+        spun_str, known, candidates = phrase(spun, lm, channel)
+        if not candidates:
             continue
-        shape = max(caps[i:end])  # 0 lower, 1 capitalised in a sentence, 2 acronym
-        right = norms[end] if end < n else EOS
+        shape = max(caps[i:end])
+        options = tuple(
+            o
+            for o in candidates
+            # acronyms, and words the model cannot judge, keep their spelling (o[4]: profile,
+            # o[5]: thesaurus)
+            if o[4] or not (shape == 2 or (not known and o[5]))
+        )
+        if not options:
+            continue
+        right = norms[end] if end < len(norms) else EOS
         keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
-        cutoff = keep_local - PRUNE_MARGIN
-        scored = []
-        for c, profile, thesaurus, discount, article, original in ph.options:
-            if not profile and (shape == 2 or (not ph.known and thesaurus)):
-                continue  # acronyms, and words the model cannot judge
-            prior = c.prior if profile else c.prior + boost
-            if shape == 1 and not profile:
-                prior -= NAME_PENALTY
-            if thesaurus:
-                prior -= discount
-            # Log-probabilities are <= 0, so the first word bounds the whole local score:
-            # most candidates are dropped after one query, more once the document's
-            # evidence is known.
-            a1 = article if after_article else h1
-            first = logp(c.original[0], a1, h2)
-            if prior + first + (0.0 if profile else doc_bonus) <= cutoff:
-                continue
-            if doc is not None and not profile:
-                prior += weight * max(-3.0, min(2.0, doc.llr(ph.spun, original)))
-                if prior + first <= cutoff:
-                    continue
-            # prior + lm.score(c.original, a1, h2) + the right word, reusing ``first``
-            lp, b2, b1 = first, a1, c.original[0]
-            for w in c.original[1:]:
-                lp += logp(w, b1, b2)
-                b2, b1 = b1, w
-            local = prior + lp + logp(right, b1, b2)
-            if local > cutoff:
-                scored.append((local, prior, c, article))
-        scored.sort(key=lambda x: -x[0])
-        edges += [
-            _Edge(length, c.original, c, c.prior if p == c.prior else round(p, 3), article)
-            for _, p, c, article in scored[:MAX_CANDIDATES]
-        ]
-    return edges
+        scores: list[float | None] = [None] * (4 * len(options))
+        spans.append(
+            _Span(length, spun_str, shape, right, keep_local - PRUNE_MARGIN, options, scores)
+        )
+    return tuple(spans)
 
 
 def _article_for(word: str) -> str:

@@ -7,7 +7,7 @@ known to several thesauri are more likely to be in a spinner's table too.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Collection
 from functools import cache
 from typing import Any
 
@@ -31,7 +31,7 @@ def _table() -> dict[str, str]:
     return table
 
 
-def forms() -> Container[str]:
+def forms() -> Collection[str]:
     """Every spun form the reverse thesaurus knows."""
     return _table()
 

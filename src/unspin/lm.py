@@ -76,11 +76,12 @@ class SphinxTrigram:
         return v
 
     def _logp(self, word: str, h1: str, h2: str) -> float:
-        if not self.known(word):
+        seen = self._known.get  # known() without the call, for words already looked up
+        if not (seen(word) or self.known(word)):
             return UNKNOWN_LOGP
-        if not h1 or not self.known(h1):
+        if not h1 or not (seen(h1) or self.known(h1)):
             query = [word] if h1 != BOS else [word, BOS]
-        elif not h2 or not self.known(h2):
+        elif not h2 or not (seen(h2) or self.known(h2)):
             query = [word, h1]
         else:
             query = [word, h1, h2]

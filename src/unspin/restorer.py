@@ -14,11 +14,11 @@ from pathlib import Path
 
 from . import calibration, evidence
 from .channel import Channel, default_channel
-from .decoder import decode, word_units
+from .decoder import Lattice
 from .docstats import DocStats
 from .errors import DataFileError
 from .fixes import Evidence, Fix, Restoration, apply_fixes
-from .lm import ContextModel, get_model
+from .lm import get_model
 from .profile import Profile
 from .text import Token, match_case, paragraphs, sentences, tokenize, word_norms
 
@@ -88,13 +88,16 @@ def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[B
     lm = get_model()
     for block in _blocks(text):
         doc = DocStats([t for _, toks in block for t in toks], lm)
-        found = _decode_block(text, block, lm, channel, doc, 0.0)
+        lattices = [
+            Lattice(sent, lm, channel, doc) for _, toks in block for sent in sentences(toks)
+        ]
+        found = _decode_block(text, lattices, 0.0)
         first = [f[4] for f in found]
         keys = [f[2].lower() for f in found]
         feats, doc_logit = _document_evidence(text, block, first, keys)
         boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
         if two_pass and boost > 0:
-            found = _decode_block(text, block, lm, channel, doc, boost)
+            found = _decode_block(text, lattices, boost)
         fixes = [
             Fix(start, end, spun, original, calibration.confidence(ev, doc_logit), ev)
             for start, end, spun, original, ev in found
@@ -103,17 +106,12 @@ def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[B
 
 
 def _decode_block(
-    text: str,
-    block: list[tuple[int, list[Token]]],
-    lm: ContextModel,
-    channel: Channel,
-    doc: DocStats,
-    boost: float,
+    text: str, lattices: list[Lattice], boost: float
 ) -> list[tuple[int, int, str, str, Evidence]]:
     found: list[tuple[int, int, str, str, Evidence]] = []
-    for sent in (s for _, toks in block for s in sentences(toks)):
-        words, _ = word_units(sent)
-        for ch in decode(sent, lm, channel, doc, boost):
+    for lattice in lattices:
+        words = lattice.words
+        for ch in lattice.decode(boost):
             start, end = words[ch.first].start, words[ch.last - 1].end
             original = match_case(" ".join(ch.candidate.original), text[start:end])
             article = words[ch.first - 1] if ch.first > 0 else None

@@ -110,7 +110,9 @@ class SpinProfile:
 
     name: str
     description: str
-    entries: dict[str, tuple[int, list[str]]]
+    # tuples, not lists: a process that has read the tables once (detect compares its fixes with
+    # them) then carries no extra work for the cyclic garbage collector
+    entries: dict[str, tuple[int, tuple[str, ...]]]
     weights: dict[str, float] = field(default_factory=dict)
     source: str = ""
     # longest phrase (in words) starting with each first word
@@ -129,7 +131,7 @@ class SpinProfile:
     def load(cls, path: str | Path) -> SpinProfile:
         header, payload = datafile.read(path, FORMAT, VERSION)
         try:
-            entries = {str(k): (int(v[0]), [str(c) for c in v[1]])
+            entries = {str(k): (int(v[0]), tuple(str(c) for c in v[1]))
                        for k, v in payload["entries"].items()}
             weights = {str(k): float(v) for k, v in payload.get("weights", {}).items()}
             return cls(name=str(payload["name"]), description=str(payload["description"]),
