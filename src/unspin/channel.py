@@ -327,7 +327,8 @@ def _lookup(ch: Channel, key: str) -> list[Candidate]:
     best: dict[tuple[str, ...], Candidate] = {}
     for name in ch.sources:
         for c in SOURCES[name](key, ch):
-            if c.original not in best or c.prior > best[c.original].prior:
+            seen = best.get(c.original)
+            if seen is None or c.prior > seen.prior:
                 best[c.original] = c
     return sorted(best.values(), key=lambda c: -c.prior)
 

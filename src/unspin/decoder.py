@@ -12,6 +12,7 @@ model's gain over keeping the spun words (in the decoded context) and the channe
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -40,12 +41,10 @@ class Choice:
     lm_gain: float  # log10 gain of the context model against keeping the spun words
 
 
-class _Edge(NamedTuple):
-    length: int
-    words: tuple[str, ...]
-    option: Option | None  # None: keep
-    prior: float  # the candidate's prior in this document, rounded (0 to keep)
-    article: str  # the indefinite article before the first word ('' to keep)
+# An edge of the lattice: (length in words, the words it puts there, the candidate's Option or
+# None to keep the word, the candidate's prior in this document, rounded (0 to keep), the
+# indefinite article before it ('' to keep)). A plain tuple: one is built per word per pass.
+_Edge = tuple[int, tuple[str, ...], "Option | None", float, str]
 
 
 def word_units(tokens: list[Token]) -> tuple[list[Token], list[bool]]:
@@ -85,7 +84,8 @@ class Lattice:
     ) -> None:
         words, glued = word_units(tokens)
         self.words = words
-        self.norms = norms = [t.norm for t in words]
+        # interned: the context model's memo then compares its keys' words by identity
+        self.norms = norms = [sys.intern(t.norm) for t in words]
         caps = [_shape(t.text, k == 0) for k, t in enumerate(words)]
         self._lm, self._channel, self._doc = lm, channel, doc
         # (kept for a second pass: few container objects, which the cyclic GC would scan)
@@ -99,7 +99,7 @@ class Lattice:
         if not n:
             return []
         edges = [
-            self._edges_at(i, spans, boost) if spans else [_Edge(1, (w,), None, 0.0, "")]
+            self._edges_at(i, spans, boost) if spans else [(1, (w,), None, 0.0, "")]
             for i, (w, spans) in enumerate(zip(norms, self._spans, strict=True))
         ]
 
@@ -144,16 +144,15 @@ class Lattice:
         starts: list[tuple[int, int, _Edge]] = []  # (word index, decoded index, edge)
         for i, e in path:
             starts.append((i, len(decoded), e))
-            decoded.extend(e.words)
+            decoded.extend(e[1])
 
         choices = []
-        for i, d, e in starts:
-            if e.option is None:
+        for i, d, (length, words, option, prior, _) in starts:
+            if option is None:
                 continue
-            original, _, source, note = e.option[:4]
-            c = Candidate(original, e.prior, source, note)
-            gain = _local_gain(decoded, d, len(e.words), tuple(norms[i : i + e.length]), lm)
-            choices.append(Choice(i, i + e.length, c, gain))
+            c = Candidate(option[0], prior, option[2], option[3])
+            gain = _local_gain(decoded, d, len(words), tuple(norms[i : i + length]), lm)
+            choices.append(Choice(i, i + length, c, gain))
         return choices
 
     def _edges_at(self, i: int, spans: tuple[_Span, ...], boost: float) -> list[_Edge]:
@@ -161,7 +160,7 @@ class Lattice:
         test (the original in the left and right context) keeps."""
         norms, lm, doc = self.norms, self._lm, self._doc
         logp = lm.logp
-        edges = [_Edge(1, (norms[i],), None, 0.0, "")]
+        edges: list[_Edge] = [(1, (norms[i],), None, 0.0, "")]
         h1 = norms[i - 1] if i > 0 else BOS
         h2 = norms[i - 2] if i > 1 else ""
         after_article = h1 == "a" or h1 == "an"
@@ -210,7 +209,7 @@ class Lattice:
                     scored.append((local, prior, option))
             scored.sort(key=lambda x: -x[0])
             edges += [
-                _Edge(sp.length, o[0], o, o[1] if p == o[1] else round(p, 3), o[7])
+                (sp.length, o[0], o, o[1] if p == o[1] else round(p, 3), o[7])
                 for _, p, o in scored[:MAX_CANDIDATES]
             ]
         return edges
@@ -246,7 +245,7 @@ def phrase(spun: tuple[str, ...], lm: ContextModel, channel: Channel) -> Phrase:
         plain = lm.score(spun, "", "") if cands else 0.0
         options = []
         for c in cands[:MAX_CONSIDER]:
-            words, thesaurus = c.original, c.source == "thesaurus"
+            words, thesaurus = tuple(map(sys.intern, c.original)), c.source == "thesaurus"
             discount = share * max(0.0, lm.score(words, "", "") - plain) if thesaurus else 0.0
             article = _article_for(words[0])
             profile = c.source == "profile"

@@ -38,7 +38,6 @@ class DocStats:
         for n in range(2, MAX_PHRASE + 1):
             self.counts.update(map(" ".join, zip(*(norms[k:] for k in range(n)), strict=False)))
         self._lm = lm
-        self._memo: dict[tuple[str, str], float] = {}
         try:
             self._rates = _RATES.setdefault(lm, {})
         except TypeError:  # a model without weak references: rates for this document only
@@ -47,22 +46,18 @@ class DocStats:
     def llr(self, spun: str, original: str) -> float:
         """log10 likelihood ratio that the document applies the rule ``original -> spun``."""
         key = (spun, original)
-        v = self._memo.get(key)
-        if v is None:
-            v = self._memo[key] = self._llr(key)
-        return v
-
-    def _llr(self, key: tuple[str, str]) -> float:
-        spun, original = key
-        c_s, c_o = self.counts.get(spun, 0), self.counts.get(original, 0)
         rates = self._rates.get(key)
         if rates is None:
-            ls = self._lm.score(tuple(spun.split()), "", "")
-            lo = self._lm.score(tuple(original.split()), "", "")
-            q = 1.0 / (1.0 + 10 ** (lo - ls))
-            q = min(max(q, 1e-6), 1 - 1e-6)
-            q2 = q + (1 - q) * ASSUMED_RATE
             if len(self._rates) > 500_000:
                 self._rates.clear()
-            rates = self._rates[key] = (math.log10(q2 / q), math.log10((1 - q2) / (1 - q)))
-        return c_s * rates[0] + c_o * rates[1]
+            rates = self._rates[key] = self._rates_of(spun, original)
+        return self.counts.get(spun, 0) * rates[0] + self.counts.get(original, 0) * rates[1]
+
+    def _rates_of(self, spun: str, original: str) -> tuple[float, float]:
+        """What one use of S and one use of O add to the LLR: log10(q'/q), log10((1-q')/(1-q))."""
+        ls = self._lm.score(tuple(spun.split()), "", "")
+        lo = self._lm.score(tuple(original.split()), "", "")
+        q = 1.0 / (1.0 + 10 ** (lo - ls))
+        q = min(max(q, 1e-6), 1 - 1e-6)
+        q2 = q + (1 - q) * ASSUMED_RATE
+        return math.log10(q2 / q), math.log10((1 - q2) / (1 - q))
