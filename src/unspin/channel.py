@@ -298,13 +298,14 @@ class Channel:
 
 
 @cache
-def _phrase_index(sources: tuple[str, ...]) -> frozenset[str] | None:
+def _phrase_index(sources: tuple[str, ...]) -> dict[str, None] | None:
     """The multi-word keys that the sources with fixed tables among ``sources`` may answer;
-    None if one of them cannot list its keys."""
+    None if one of them cannot list its keys. A dict, not a set: a dict of strings is not
+    scanned by the cyclic garbage collector."""
     fixed = [name for name in sources if name != "profile"]
     if any(name not in SOURCE_KEYS for name in fixed):
         return None
-    return frozenset(k for name in fixed for k in SOURCE_KEYS[name]() if " " in k)
+    return dict.fromkeys(k for name in fixed for k in SOURCE_KEYS[name]() if " " in k)
 
 
 def _candidates(ch: Channel, words: tuple[str, ...]) -> list[Candidate]:

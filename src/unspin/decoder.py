@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from .channel import MAX_SPAN, Candidate, Channel
 from .docstats import DocStats
@@ -89,7 +88,10 @@ class Lattice:
         caps = [_shape(t.text, k == 0) for k, t in enumerate(words)]
         self._lm, self._channel, self._doc = lm, channel, doc
         # (kept for a second pass: few container objects, which the cyclic GC would scan)
-        self._spans = [_spans_at(i, norms, glued, caps, lm, channel) for i in range(len(norms))]
+        self._scores: list[float | None] = []
+        self._spans = [
+            _spans_at(i, norms, glued, caps, lm, channel, self._scores) for i in range(len(norms))
+        ]
 
     def decode(self, boost: float = 0.0) -> list[Choice]:
         """The best path through the lattice when every substitution's prior is raised by
@@ -166,11 +168,11 @@ class Lattice:
         after_article = h1 == "a" or h1 == "an"
         weight = self._channel.priors.document_weight
         doc_bonus = 2 * weight
-        for sp in spans:
-            cutoff, name = sp.cutoff, sp.shape == 1
+        sc = self._scores
+        for length, spun, shape, right_word, cutoff, options, base in spans:
+            name = shape == 1
             scored = []
-            sc = sp.scores
-            for k, option in enumerate(sp.options):
+            for k, option in enumerate(options):
                 words, c_prior, _, _, profile, thesaurus, discount, article, original = option
                 prior = c_prior if profile else c_prior + boost
                 if name and not profile:
@@ -181,7 +183,7 @@ class Lattice:
                 # most candidates are dropped after one query, more once the document's
                 # evidence is known.
                 a1 = article if after_article else h1
-                k4 = 4 * k
+                k4 = base + 4 * k
                 first = sc[k4]
                 if first is None:
                     first = sc[k4] = logp(words[0], a1, h2)
@@ -190,7 +192,7 @@ class Lattice:
                 if doc is not None and not profile:
                     evidence = sc[k4 + 1]
                     if evidence is None:
-                        llr = doc.llr(sp.spun, original)
+                        llr = doc.llr(spun, original)
                         evidence = sc[k4 + 1] = weight * max(-3.0, min(2.0, llr))
                     prior += evidence
                     if prior + first <= cutoff:
@@ -202,14 +204,14 @@ class Lattice:
                     for w in words[1:]:
                         lp += logp(w, b1, b2)
                         b2, b1 = b1, w
-                    right = logp(sp.right, b1, b2)
+                    right = logp(right_word, b1, b2)
                     sc[k4 + 2], sc[k4 + 3] = lp, right
                 local = prior + lp + right
                 if local > cutoff:
                     scored.append((local, prior, option))
             scored.sort(key=lambda x: -x[0])
             edges += [
-                (sp.length, o[0], o, o[1] if p == o[1] else round(p, 3), o[7])
+                (length, o[0], o, o[1] if p == o[1] else round(p, 3), o[7])
                 for _, p, o in scored[:MAX_CANDIDATES]
             ]
         return edges
@@ -250,8 +252,17 @@ def phrase(spun: tuple[str, ...], lm: ContextModel, channel: Channel) -> Phrase:
             article = _article_for(words[0])
             profile = c.source == "profile"
             options.append(
-                (words, c.prior, c.source, c.note, profile, thesaurus, discount, article,
-                 " ".join(words))
+                (
+                    words,
+                    c.prior,
+                    c.source,
+                    c.note,
+                    profile,
+                    thesaurus,
+                    discount,
+                    article,
+                    " ".join(words),
+                )
             )
         found = memo[spun] = (" ".join(spun), all(lm.known(w) for w in spun), tuple(options))
     return found
@@ -260,18 +271,12 @@ def phrase(spun: tuple[str, ...], lm: ContextModel, channel: Channel) -> Phrase:
 _NO_PHRASE: Phrase = ("", True, ())
 
 
-class _Span(NamedTuple):
-    """A spun span at one position: the candidates the context model may judge there, the
-    local cutoff, and the scores found so far, which do not depend on the boost: four per
-    candidate (first word, document evidence, the whole original, the right word)."""
-
-    length: int
-    spun: str
-    shape: int  # 0 lower, 1 capitalised in a sentence, 2 acronym
-    right: str  # the word after the span
-    cutoff: float  # candidates must score above this in the local test
-    options: tuple[Option, ...]
-    scores: list[float | None]
+# A spun span at one position: (length in words, the spun words as one string, shape: 0 lower,
+# 1 capitalised in a sentence, 2 acronym, the word after it, the cutoff candidates must score
+# above in the local test, the candidates the context model may judge there, and where their
+# scores start in the lattice's score list). A plain tuple, as the lattices of a whole block
+# are kept for the second pass: the cyclic garbage collector stops scanning these.
+_Span = tuple[int, str, int, str, float, tuple[Option, ...], int]
 
 
 def _spans_at(
@@ -281,7 +286,11 @@ def _spans_at(
     caps: list[int],
     lm: ContextModel,
     channel: Channel,
+    scores: list[float | None],
 ) -> tuple[_Span, ...]:
+    """The spans at position ``i`` that have candidates; ``scores`` gets room for the four
+    scores of each candidate (first word, document evidence, whole original, right word), which
+    do not depend on the boost."""
     spans = []
     h1 = norms[i - 1] if i > 0 else BOS
     h2 = norms[i - 2] if i > 1 else ""
@@ -305,10 +314,10 @@ def _spans_at(
             continue
         right = norms[end] if end < len(norms) else EOS
         keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
-        scores: list[float | None] = [None] * (4 * len(options))
         spans.append(
-            _Span(length, spun_str, shape, right, keep_local - PRUNE_MARGIN, options, scores)
+            (length, spun_str, shape, right, keep_local - PRUNE_MARGIN, options, len(scores))
         )
+        scores += [None] * (4 * len(options))
     return tuple(spans)
 
 
