@@ -80,7 +80,10 @@ class SphinxTrigram:
         if not (seen(word) or self.known(word)):
             return UNKNOWN_LOGP
         if not h1 or not (seen(h1) or self.known(h1)):
-            query = [word] if h1 != BOS else [word, BOS]
+            if h1 != BOS:  # the unigram score, which known() usually left in the memo
+                v = self._memo.get((word, "", ""))
+                return float(self._prob([word])) * self._LOG10_BASE if v is None else v
+            query = [word, BOS]
         elif not h2 or not (seen(h2) or self.known(h2)):
             query = [word, h1]
         else:
