@@ -18,7 +18,7 @@ from . import lexicon, rules
 from .lm import get_model
 from .profile import Profile
 
-MAX_SPAN = 3  # longest spun phrase looked up, in words
+MAX_SPAN = 5  # longest spun phrase looked up, in words ("the day gone by", long tortured phrases)
 
 # Function words: spinners insert fillers around them but do not swap them for synonyms, and
 # reverse-thesaurus links between them are noise.

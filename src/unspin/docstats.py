@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from .channel import MAX_SPAN
 from .lm import ContextModel
 from .text import Token
 
 ASSUMED_RATE = 0.3  # the typical share of eligible words a spinner rewrites
-MAX_PHRASE = 3
+MAX_PHRASE = MAX_SPAN  # count every phrase the channel can propose
 
 
 class DocStats:
