@@ -34,6 +34,45 @@ def test_spun_and_honest_are_told_apart_with_reasons() -> None:
     assert set(as_dict) == {"score", "label", "spans", "profile", "reasons"}
 
 
+# Written for these tests: a news brief in the style of the auto-blog spinners that rewrite
+# machine-translated news, and an honest text that uses several of their stock phrases
+# ("was once", "nowadays", "the place", "as well as") the way honest writers do.
+AUTOBLOG = (
+    "In step with the state well being division, other folks who were given the primary dose no "
+    "less than six months in the past are in a position to e book a booster. The Leader Minister "
+    "mentioned the day gone by that the marketing campaign will run right through the wintry "
+    "weather months, and that the federal government has made greater than 200 centres "
+    "obtainable. Additionally Learn: Town council approves new finances. The minister stated "
+    "that the scheme was once deliberate previous this yr, regardless that it was once not on "
+    "time as a result of a scarcity of employees. Officers stated the centres might be open from "
+    "9 am to 5 pm, and folks can get admission to the record of centres on the reputable site. "
+    "The usage of the web portal, citizens can make a choice a slot at a centre close to them. "
+    "Nowadays, the well being minister will meet district officers to study the preparations, "
+    "and a remaining choice at the 2d section is anticipated sooner or later this week."
+)
+HONEST_HABITS = (
+    "The old mill was once the largest employer in the valley. Nowadays it houses a small "
+    "museum, a cafe and a workshop where volunteers repair bicycles. Visitors who climb to the "
+    "upper floor can still see the looms, and a guide explains how the water wheel drove them. "
+    "The place is busiest in summer, when school groups come to learn about the history of the "
+    "town. The museum is run by a trust as well as a group of local families, and it relies on "
+    "donations. Last year the trust raised enough money to repair the roof, and it now hopes to "
+    "restore the wheel so that it turns again. The director said that many visitors find "
+    "themselves staying longer than they planned, because the walk along the river is so "
+    "pleasant. She added that the trust would like to open the building in the evenings, but "
+    "that it needs more volunteers before it can do so. Anyone who would like to help can "
+    "contact the museum by telephone or visit on a weekday morning."
+)
+
+
+def test_autoblog_stock_swaps_are_spun_and_honest_uses_are_clean() -> None:
+    spun, honest = unspin.detect(AUTOBLOG), unspin.detect(HONEST_HABITS)
+    assert spun.label == "spun" and honest.label == "clean"
+    fixes = {(s.text, s.suggestion) for s in spun.spans}
+    assert {("In step with", "According to"), ("other folks", "people")} <= fixes
+    assert all(s.reason for s in spun.spans)
+
+
 def test_short_and_empty_texts_are_uncertain() -> None:
     assert unspin.detect("").label == "uncertain"
     d = unspin.detect("The head of state has actually spoken.")

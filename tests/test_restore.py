@@ -99,4 +99,16 @@ def test_text_helpers() -> None:
     assert all(t.text == "Kyiv's counter-offensive, 4.5% up."[t.start : t.end] for t in toks)
     assert match_case("president", "Head") == "President"
     assert match_case("nato", "UN") == "NATO"
+    assert match_case("chief minister", "Leader Minister") == "Chief Minister"
+    assert match_case("according to", "In step with") == "According to"
     assert [p for _, p in paragraphs("a\nb\n\nc")] == ["a\nb", "c"]
+
+
+def test_habits_honest_writers_share_weigh_less() -> None:
+    from unspin.channel import Priors, default_channel
+
+    ch = default_channel()
+    [common] = [c for c in ch.candidates(("was", "once")) if c.source == "idiom"]
+    [rare] = [c for c in ch.candidates(("get", "admission", "to")) if c.source == "idiom"]
+    assert rare.prior == Priors().idiom  # spinner output wherever it appears
+    assert common.prior < rare.prior - 0.5  # "was once" is honest English too

@@ -16,12 +16,13 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from . import lexicon, rules
+from .lm import get_model
 from .profile import Profile
 
 if TYPE_CHECKING:
     from .decoder import Phrase
 
-MAX_SPAN = 3  # longest spun phrase looked up, in words
+MAX_SPAN = 5  # longest spun phrase looked up, in words ("the day gone by", long tortured phrases)
 
 # Function words: spinners insert fillers around them but do not swap them for synonyms, and
 # reverse-thesaurus links between them are noise.
@@ -157,6 +158,12 @@ class Priors:
 
     profile_floor: float = -0.6  # a learned profile rule: log10(confidence), at least this
     idiom: float = -1.2
+    # A habit whose spun form honest writers use too ("was once", "as well as") is weaker
+    # evidence than one they never write ("the day gone by"): the idiom prior loses this much
+    # per log10 that the spun phrase's plain probability under the context model exceeds
+    # idiom_rare_logp (phrases rarer than that are spinner output wherever they appear).
+    idiom_commonness: float = 0.5
+    idiom_rare_logp: float = -7.0
     tortured_phrase: float = -0.6
     tortured_word: float = -1.9  # plus support bonus
     tortured_support: float = 0.25  # per log10 of the pairs supporting a word rule
@@ -210,11 +217,17 @@ def _from_profile(key: str, ch: Channel) -> list[Candidate]:
 
 @source("idiom", keys=lambda: rules.idioms())
 def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
+    found = rules.idioms().get(key, ())
+    if not found:
+        return []
+    p = ch.priors
+    plain = get_model().score(tuple(key.split()), "", "")
+    prior = p.idiom - p.idiom_commonness * max(0.0, plain - p.idiom_rare_logp)
     return [
         Candidate(
-            tuple(i.original.split()), ch.priors.idiom, "idiom", f"spinner {i.kind}: {i.note}"
+            tuple(i.original.split()), round(prior, 3), "idiom", f"spinner {i.kind}: {i.note}"
         )
-        for i in rules.idioms().get(key, ())
+        for i in found
     ]
 
 

@@ -19,11 +19,12 @@ import math
 import weakref
 from collections import Counter
 
+from .channel import MAX_SPAN
 from .lm import ContextModel
 from .text import Token
 
 ASSUMED_RATE = 0.3  # the typical share of eligible words a spinner rewrites
-MAX_PHRASE = 3
+MAX_PHRASE = MAX_SPAN  # count every phrase the channel can propose
 
 # (spun, original) -> the log10 ratios a count of each adds to the LLR; they depend only on
 # the context model, so documents share them

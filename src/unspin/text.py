@@ -71,11 +71,15 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
 
 
 def match_case(word: str, model: str) -> str:
-    """Give ``word`` the capitalisation pattern of ``model`` ("Bill" -> "Invoice")."""
+    """Give ``word`` the capitalisation pattern of ``model`` ("Bill" -> "Invoice",
+    "Leader Minister" -> "Chief Minister")."""
     if not model or not model[0].isalpha():
         return word
     if model.isupper() and len(model) > 1:
         return word.upper()
     if model[0].isupper():
+        if " " in model and model.istitle():
+            # a title-cased phrase ("Leader Minister") gives a title-cased original
+            return " ".join(w[:1].upper() + w[1:] for w in word.split(" "))
         return word[:1].upper() + word[1:]
     return word

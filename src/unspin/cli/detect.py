@@ -73,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"file": name, **d.to_dict()}, ensure_ascii=False))
         else:
-            why = d.reasons[0] if d.reasons else "no evidence of spinning"
+            # the main kind of evidence, and the strongest span when there is one
+            why = "; ".join(dict.fromkeys(d.reasons[:1] + d.reasons[-1:])) or (
+                "no evidence of spinning"
+            )
             print(f"{name}\t{d.score:.3f}\t{d.label}\t{why}")
         worst = max(worst, {0: 0, 3: 1, 1: 2}[EXIT[d.label]])
     if errors:
