@@ -17,6 +17,16 @@ HONEST = (
 )
 
 
+def run_detect(*args: str) -> subprocess.CompletedProcess[str]:
+    """``unspin detect`` in a child process, as a pipeline would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "unspin", "detect", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def spun_version(text: str) -> str:
     return unspin.spin(text, profile="filler", rate=0.6, seed=11).text
 
@@ -102,14 +112,7 @@ def test_cli_exit_codes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     honest, spun = tmp_path / "honest.txt", tmp_path / "spun.txt"
     honest.write_text(HONEST)
     spun.write_text(spun_version(HONEST))
-
-    def run(*a: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "unspin", "detect", *a],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    run = run_detect
 
     assert run(str(honest)).returncode == 0
     both = run(str(honest), str(spun))
@@ -135,12 +138,7 @@ def test_cli_json_and_user_fingerprints(tmp_path) -> None:  # type: ignore[no-un
     paper.write_text(HONEST + " Patients with velvet cascade were enrolled in the study.")
 
     def run(*a: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "unspin", "detect", "--json", *a],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_detect("--json", *a)
 
     without = json.loads(run(str(paper)).stdout)
     with_list = json.loads(run("--fingerprints", str(listing), str(paper)).stdout)
