@@ -112,17 +112,15 @@ def test_cli_exit_codes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     honest, spun = tmp_path / "honest.txt", tmp_path / "spun.txt"
     honest.write_text(HONEST)
     spun.write_text(spun_version(HONEST))
-    run = run_detect
-
-    assert run(str(honest)).returncode == 0
-    both = run(str(honest), str(spun))
+    assert run_detect(str(honest)).returncode == 0
+    both = run_detect(str(honest), str(spun))
     assert both.returncode == 1 and len(both.stdout.splitlines()) == 2
     short = tmp_path / "short.txt"
     short.write_text("Hello there.")
-    assert run(str(short)).returncode == 3
+    assert run_detect(str(short)).returncode == 3
     binary = tmp_path / "b.bin"
     binary.write_bytes(b"\x00\xff\x00")
-    r = run(str(binary))
+    r = run_detect(str(binary))
     assert r.returncode == 2 and "Traceback" not in r.stderr
 
 

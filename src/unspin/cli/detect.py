@@ -31,7 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=float,
         default=None,
         metavar="P",
-        help="score at or above which a text is 'spun' (default: the model's, 0.5)",
+        help="score at or above which a text is 'spun' (default: the model's, "
+        "one threshold for texts of 150 words or more and a stricter one below)",
     )
     p.add_argument("--profile", metavar="FILE", help="a spinner profile made by 'unspin learn'")
     p.add_argument(
