@@ -40,9 +40,14 @@ def params() -> dict[str, Any]:
 DOCUMENT_LOGIT_CLIP = 4.0  # a document's evidence moves a fix's odds only so far
 
 
-def confidence(ev: Evidence, document_logit: float = 0.0) -> float:
+# The neural path's margins are larger and mean something else: its own parameters, in the
+# same file under "neural"; until fitted, the margin in nats is read as log odds, minus one.
+_NEURAL_DEFAULT: dict[str, Any] = {"a": math.log(10), "b": -1.0, "source_bias": {}, "document": 0.0}
+
+
+def confidence(ev: Evidence, document_logit: float = 0.0, *, neural: bool = False) -> float:
     """P(fix is right | its margin, its source, how spun its document looks)."""
-    p = params()
+    p = params().get("neural", _NEURAL_DEFAULT) if neural else params()
     document_logit = max(-DOCUMENT_LOGIT_CLIP, min(DOCUMENT_LOGIT_CLIP, document_logit))
     margin = ev.lm_gain + ev.channel
     z = (

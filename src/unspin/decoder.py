@@ -85,7 +85,7 @@ class Lattice:
         self.words = words
         # interned: the context model's memo then compares its keys' words by identity
         self.norms = norms = [sys.intern(t.norm) for t in words]
-        caps = [_shape(t.text, k == 0) for k, t in enumerate(words)]
+        caps = [word_shape(t.text, k == 0) for k, t in enumerate(words)]
         self._lm, self._channel, self._doc = lm, channel, doc
         # (kept for a second pass: few container objects, which the cyclic GC would scan)
         self._scores: list[float | None] = []
@@ -326,7 +326,9 @@ def _article_for(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
-def _shape(word: str, sentence_initial: bool) -> int:
+def word_shape(word: str, sentence_initial: bool) -> int:
+    """0 lower case (or sentence-initial), 1 capitalised inside a sentence (a name?), 2 an
+    acronym."""
     if len(word) > 1 and word.isupper():
         return 2
     if word[:1].isupper() and not sentence_initial:

@@ -22,12 +22,16 @@ from typing import Any
 
 from . import collocations, evidence
 from .fingerprints import FingerprintList, bundled
+from .lm import TRIGRAM, is_neural, resolve
 from .profile import Profile
 from .restorer import analyse, channel_for, looks_english
 from .text import word_norms
 
 MIN_WORDS = 30  # shorter texts are "uncertain": too little evidence either way
 UNCERTAIN_BAND = 0.15  # scores this close below the threshold are "uncertain"
+# A neural model re-reads a text only when the trigram score is at least this close below the
+# threshold: clearly clean text (most of a crawl) never pays for the model.
+NEURAL_CASCADE_BAND = 0.4
 SPAN_MIN_CONFIDENCE = 0.5
 
 
@@ -49,6 +53,7 @@ class Detection:
     profile: str | None = None
     reasons: list[str] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    model: str = TRIGRAM  # the context model whose fixes gave the spans
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +62,7 @@ class Detection:
             "spans": [asdict(s) for s in self.spans],
             "profile": self.profile,
             "reasons": list(self.reasons),
+            "model": self.model,
         }
 
 
@@ -67,12 +73,16 @@ def detect(
     threshold: float | None = None,
     fingerprints: FingerprintList | None = None,
     broken_collocations: bool = False,
+    model: str | None = None,
 ) -> Detection:
     """Score how likely ``text`` is machine-spun, with the spans that give it away.
 
     ``broken_collocations`` also shows word pairs that read as a spun collocation
     (:mod:`unspin.collocations`): weak evidence that costs about a sixth of the run time, off
-    by default."""
+    by default. ``model`` names the context model (:func:`unspin.lm.resolve`). The score
+    comes from the trigram pass; a neural model, when chosen, re-reads only texts that pass
+    did not find clearly clean (a cascade) and gives their spans."""
+    context_model = resolve(model)
     model = evidence.model("full")
     words = len(word_norms(text))
     if threshold is None:
@@ -85,6 +95,7 @@ def detect(
     channel = channel_for(profile)
     blocks = list(analyse(text, channel))
     fixes = [f for b in blocks for f in b.fixes]
+    used = TRIGRAM
     if len(blocks) == 1 and blocks[0].features and fingerprints is None:
         x = blocks[0].features  # the decoder already read this text's evidence
     else:
@@ -95,6 +106,9 @@ def detect(
             keys=[k for b in blocks for k in b.keys],
         )
     score = model.prob(x)
+    if is_neural(context_model) and score >= threshold - NEURAL_CASCADE_BAND:
+        fixes = [f for b in analyse(text, channel, model=context_model) for f in b.fixes]
+        used = context_model
     spans = [
         Span(
             f.start,
@@ -102,6 +116,7 @@ def detect(
             f.spun,
             f.original,
             round(f.confidence, 4),
+            f.evidence.note if is_neural(used) else
             f"{f.evidence.note}; context model gain {f.evidence.lm_gain:+.1f}",
         )
         for f in fixes
@@ -140,7 +155,7 @@ def detect(
         )
     if prof is not None:
         reasons.append(f"substitutions match the '{prof}' spinner family")
-    return Detection(score, label, spans, prof, reasons, x)
+    return Detection(score, label, spans, prof, reasons, x, used)
 
 
 def _sigmoid(z: float) -> float:

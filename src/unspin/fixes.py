@@ -64,12 +64,14 @@ class Restoration:
     text: str
     fixes: list[Fix]
     warnings: list[str] = field(default_factory=list)
+    model: str = "sphinx-trigram"  # the context model that chose the fixes
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "fixes": [f.to_dict() for f in self.fixes],
             "warnings": list(self.warnings),
+            "model": self.model,
         }
 
 

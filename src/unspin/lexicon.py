@@ -8,7 +8,7 @@ known to several thesauri are more likely to be in a spinner's table too.
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import datafile
@@ -17,6 +17,9 @@ FORMAT = "unspin.lexicon"
 VERSION = 2
 SOURCES = {"mythes": 1, "mythes_generic": 2, "wordnet": 4, "moby": 8}
 FILE = "lexicon.msgpack.gz"
+NEIGHBOURS_FORMAT = "unspin.neighbours"
+NEIGHBOURS_VERSION = 1
+NEIGHBOURS_FILE = "neighbours.msgpack.gz"
 
 
 @cache
@@ -58,3 +61,27 @@ def originals(spun: str) -> tuple[tuple[str, int], ...]:
 @cache
 def source_names(bits: int) -> tuple[str, ...]:
     return tuple(name for name, bit in SOURCES.items() if bits & bit)
+
+
+@cache
+def _neighbour_table() -> dict[str, str]:
+    _, payload = datafile.read(
+        datafile.packaged(NEIGHBOURS_FILE), NEIGHBOURS_FORMAT, NEIGHBOURS_VERSION
+    )
+    table: dict[str, str] = payload
+    return table
+
+
+@lru_cache(maxsize=1 << 16)
+def neighbours(word: str) -> frozenset[str]:
+    """Single words linked to ``word`` by a thesaurus in either direction (one step)."""
+    entry = _neighbour_table().get(word)
+    return frozenset(entry.split()) if entry else frozenset()
+
+
+def related(a: str, b: str) -> int:
+    """How closely the thesauri link two words: 1 (one step), 2 (a shared neighbour), 0."""
+    na = neighbours(a)
+    if b in na:
+        return 1
+    return 2 if not na.isdisjoint(neighbours(b)) else 0

@@ -100,6 +100,38 @@ class SphinxTrigram:
 
 
 MODELS: dict[str, Callable[[], ContextModel]] = {"sphinx-trigram": SphinxTrigram}
+TRIGRAM = "sphinx-trigram"
+AUTO = "auto"
+ALIASES = {"trigram": TRIGRAM}
+
+
+def model_names() -> list[str]:
+    """Every name ``--model`` accepts: 'auto', the trigram (also 'trigram'), the neural models."""
+    from .neural import NEURAL_MODELS
+
+    return [AUTO, "trigram", *MODELS, *NEURAL_MODELS]
+
+
+def resolve(name: str | None = None) -> str:
+    """The context model a restore or detect uses. ``None`` reads ``UNSPIN_MODEL`` and falls
+    back to 'auto': the default neural model when its extra is installed, else the trigram
+    (the fast path). An unknown name fails here, listing what is available."""
+    from . import neural
+
+    if name is None:
+        name = os.environ.get("UNSPIN_MODEL") or AUTO
+    name = ALIASES.get(name, name)
+    if name == AUTO:
+        return neural.DEFAULT_NEURAL if neural.available() else TRIGRAM
+    if name in MODELS or name in neural.NEURAL_MODELS:
+        return name
+    raise UnspinError(f"unknown context model {name!r}; available: {', '.join(model_names())}")
+
+
+def is_neural(name: str) -> bool:
+    from .neural import NEURAL_MODELS
+
+    return name in NEURAL_MODELS
 
 
 @cache

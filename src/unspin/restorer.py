@@ -12,14 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import calibration, evidence
-from .channel import Channel, default_channel
+from . import calibration, evidence, neural
+from .channel import MAX_SPAN, Channel, default_channel
 from .decoder import Lattice
 from .docstats import DocStats
 from .errors import DataFileError
 from .fixes import Evidence, Fix, Restoration, apply_fixes
-from .lm import get_model
+from .lm import TRIGRAM, get_model, is_neural, resolve
 from .profile import Profile
+from .rescore import LN10, SentenceScorer, fix_article
 from .text import Token, match_case, paragraphs, sentences, tokenize, word_norms
 
 # Below this share of words known to the context model, the text is not treated as English.
@@ -41,27 +42,33 @@ def restore(
     *,
     profile: Profile | str | Path | None = None,
     min_confidence: float = 0.5,
+    model: str | None = None,
 ) -> Restoration:
     """Restore the most likely original wording of ``text``.
 
     ``profile`` is a learned spinner profile (a :class:`Profile` or its path);
-    ``min_confidence`` trades recall for precision. The result's ``fixes`` replay exactly:
-    ``apply_fixes(text, result.fixes) == result.text``.
+    ``min_confidence`` trades recall for precision; ``model`` names the context model
+    (:func:`unspin.lm.resolve`: by default the neural model when it is installed, else the
+    trigram). The result's ``fixes`` replay exactly: ``apply_fixes(text, result.fixes) ==
+    result.text``.
     """
+    model = resolve(model)
     if not text.strip():
-        return Restoration(text, [])
+        return Restoration(text, [], model=model)
     channel = channel_for(profile)
     warnings: list[str] = []
     if not looks_english(text):
         warnings.append("the text does not look like English; returned unchanged")
-        return Restoration(text, [], warnings)
-    fixes = [f for f in iter_fixes(text, channel) if f.confidence >= min_confidence]
-    return Restoration(apply_fixes(text, fixes), fixes, warnings)
+        return Restoration(text, [], warnings, model=model)
+    fixes = [f for f in iter_fixes(text, channel, model=model) if f.confidence >= min_confidence]
+    return Restoration(apply_fixes(text, fixes), fixes, warnings, model=model)
 
 
-def iter_fixes(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[Fix]:
+def iter_fixes(
+    text: str, channel: Channel, *, two_pass: bool = True, model: str = TRIGRAM
+) -> Iterator[Fix]:
     """All fixes the decoder proposes, with their confidence, in text order."""
-    for analysis in analyse(text, channel, two_pass=two_pass):
+    for analysis in analyse(text, channel, two_pass=two_pass, model=model):
         yield from analysis.fixes
 
 
@@ -77,15 +84,20 @@ class BlockAnalysis:
     fixes: list[Fix]
 
 
-def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[BlockAnalysis]:
+def analyse(
+    text: str, channel: Channel, *, two_pass: bool = True, model: str = TRIGRAM
+) -> Iterator[BlockAnalysis]:
     """Decode ``text`` block by block.
 
     Two passes over a block when it looks spun: the first decodes with the plain priors and
     gives the block's spin log-odds; a block that looks spun is decoded again with every
     substitution made more likely in proportion (a spinner's rate is the prior that a word
-    was rewritten: the E-step of decipherment over one document).
+    was rewritten: the E-step of decipherment over one document). With a neural ``model``
+    the first pass is the same (the detector reads it); the fixes come from the neural
+    path (:mod:`unspin.rescore`), with the same document boost.
     """
     lm = get_model()
+    scorer = SentenceScorer(neural.load(model), lm, channel) if is_neural(model) else None
     for block in _blocks(text):
         doc = DocStats([t for _, toks in block for t in toks], lm)
         lattices = [
@@ -96,6 +108,14 @@ def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[B
         keys = [f[2].lower() for f in found]
         feats, doc_logit = _document_evidence(text, block, first, keys)
         boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
+        if scorer is not None:
+            found = _neural_block(text, block, scorer, doc, max(0.0, boost) * LN10 if two_pass else 0.0)
+            fixes = [
+                Fix(start, end, spun, original, calibration.confidence(ev, doc_logit, neural=True), ev)
+                for start, end, spun, original, ev in found
+            ]
+            yield BlockAnalysis(first, keys, feats, doc_logit, fixes)
+            continue
         if two_pass and boost > 0:
             found = _decode_block(text, lattices, boost)
         fixes = [
@@ -103,6 +123,29 @@ def analyse(text: str, channel: Channel, *, two_pass: bool = True) -> Iterator[B
             for start, end, spun, original, ev in found
         ]
         yield BlockAnalysis(first, keys, feats, doc_logit, fixes)
+
+
+def _neural_block(
+    text: str,
+    block: list[tuple[int, list[Token]]],
+    scorer: SentenceScorer,
+    doc: DocStats,
+    boost: float,
+) -> list[tuple[int, int, str, str, Evidence]]:
+    """The neural path over one block: sentence by sentence, each read after the restored
+    sentence before it in its paragraph."""
+    found: list[tuple[int, int, str, str, Evidence]] = []
+    for _, toks in block:
+        context = ""
+        for sent in sentences(toks):
+            fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost)
+            found += [(f.start, f.end, f.spun, f.original, f.evidence) for f in fs]
+            s0, s1 = sent[0].start, sent[-1].end
+            context = apply_fixes(
+                text[s0:s1],
+                [Fix(f.start - s0, f.end - s0, f.spun, f.original, 1.0, f.evidence) for f in fs],
+            )
+    return found
 
 
 def _decode_block(
@@ -114,14 +157,7 @@ def _decode_block(
         for ch in lattice.decode(boost):
             start, end = words[ch.first].start, words[ch.last - 1].end
             original = match_case(" ".join(ch.candidate.original), text[start:end])
-            article = words[ch.first - 1] if ch.first > 0 else None
-            if article is not None and article.norm in ("a", "an"):
-                # the spinner fixed the article for its word; fix it back for ours
-                wanted = "an" if original[:1].lower() in "aeiou" else "a"
-                if article.norm != wanted:
-                    gap = text[article.end : words[ch.first].start]
-                    original = match_case(wanted, article.text) + gap + original
-                    start = article.start
+            start, original = fix_article(text, words, ch.first, start, original)
             ev = Evidence(
                 ch.candidate.source,
                 round(ch.lm_gain, 3),
@@ -130,6 +166,36 @@ def _decode_block(
             )
             found.append((start, end, text[start:end], original, ev))
     return found
+
+
+def candidate_spans(
+    text: str, channel: Channel, *, model: str = TRIGRAM
+) -> dict[tuple[int, int], set[str]]:
+    """Every candidate original the restorer considers, by spun span (start, end): what the
+    benchmarks measure candidate recall on. The trigram path's are the channel's; the neural
+    path adds the thesaurus neighbourhood and the model's own expectations."""
+    lm = get_model()
+    out: dict[tuple[int, int], set[str]] = {}
+    scorer = SentenceScorer(neural.load(model), lm, channel) if is_neural(model) else None
+    for block in _blocks(text):
+        doc = DocStats([t for _, toks in block for t in toks], lm)
+        for _, toks in block:
+            for sent in sentences(toks):
+                if scorer is not None:
+                    for start, end, orig in scorer.candidates(text, sent, doc=doc):
+                        out.setdefault((start, end), set()).add(orig)
+                    continue
+                lattice = Lattice(sent, lm, channel, doc)
+                words = lattice.words
+                for i in range(len(words)):
+                    for k in range(1, MAX_SPAN + 1):
+                        if i + k > len(words):
+                            break
+                        spun = tuple(lattice.norms[i : i + k])
+                        for c in channel.candidates(spun):
+                            span = (words[i].start, words[i + k - 1].end)
+                            out.setdefault(span, set()).add(" ".join(c.original))
+    return out
 
 
 def _document_evidence(

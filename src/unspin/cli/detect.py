@@ -42,6 +42,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "or a TSV of spun<TAB>expected",
     )
     p.add_argument(
+        "--model",
+        metavar="NAME",
+        help="context model for the spans: auto (default: the neural model if installed, "
+        "else the trigram), trigram, smollm2-135m, gemma3-270m",
+    )
+    p.add_argument(
         "--collocations",
         action="store_true",
         help="also show word pairs that read as a spun collocation (weak evidence, slower)",
@@ -51,7 +57,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..detector import detect
     from ..fingerprints import with_user_list
+    from ..lm import resolve
 
+    model = resolve(args.model)  # an unknown name fails before any input is read
     fp = with_user_list(args.fingerprints) if args.fingerprints else None
     worst = 0
     errors = 0
@@ -63,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
                 threshold=args.threshold,
                 fingerprints=fp,
                 broken_collocations=args.collocations,
+                model=model,
             )
         except UnspinError as e:
             if len(args.files) == 1:

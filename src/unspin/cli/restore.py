@@ -24,6 +24,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     out.add_argument("--diff", action="store_true", help="show an inline diff of every fix")
     p.add_argument("--profile", metavar="FILE", help="a spinner profile made by 'unspin learn'")
     p.add_argument(
+        "--model",
+        metavar="NAME",
+        help="context model: auto (default: the neural model if installed, else the trigram), "
+        "trigram (the fast path), smollm2-135m, gemma3-270m",
+    )
+    p.add_argument(
         "--min-confidence",
         type=float,
         default=0.5,
@@ -33,14 +39,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..lm import resolve
     from ..restorer import channel_for, restore
 
+    args.model = resolve(args.model)  # an unknown name fails here, before any input is read
     if not args.json and not args.diff:
         # Plain output streams paragraph blocks: bounded memory on very large inputs.
         profile = channel_for(args.profile).profile
         warned: set[str] = set()
         for chunk in read_chunks(args.file):
-            result = restore(chunk, profile=profile, min_confidence=args.min_confidence)
+            result = restore(
+                chunk, profile=profile, min_confidence=args.min_confidence, model=args.model
+            )
             for w in result.warnings:
                 if w not in warned:
                     warned.add(w)
@@ -48,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(result.text)
         return 0
     text = read_input(args.file)
-    result = restore(text, profile=args.profile, min_confidence=args.min_confidence)
+    result = restore(
+        text, profile=args.profile, min_confidence=args.min_confidence, model=args.model
+    )
     for w in result.warnings:
         print(f"unspin restore: warning: {w}", file=sys.stderr)
     if args.json:

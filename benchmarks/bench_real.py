@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Real spins with their originals: restore quality of each context model, in one run.
+
+Reads ``spun-news-pairs.jsonl`` (real spun articles with the originals they were made from;
+third-party text kept outside the repository, by default ``../shared/data/in-the-wild/``) and
+scores each model's restoration with the shared scorer (``../shared/tools/score_restore.py``):
+``fixed`` is the share of the spun-vs-original word errors removed, ``damage`` the share of
+already-right words changed. Also: candidate recall (for each substituted span found by
+aligning spun and original, is the original among the restorer's candidates at that span?),
+words/s on one thread, and peak memory. Each model runs in its own process.
+
+    python benchmarks/bench_real.py [--pairs PATH] [--models trigram smollm2-135m gemma3-270m]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from benchmarks._report import table, write_section  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+DEFAULT_PAIRS = SHARED / "data" / "in-the-wild" / "spun-news-pairs.jsonl"
+SCORER = SHARED / "tools" / "score_restore.py"
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def _scorer() -> Any:
+    spec = importlib.util.spec_from_file_location("score_restore", SCORER)
+    if spec is None or spec.loader is None:
+        sys.exit(f"bench_real: scorer not found at {SCORER}")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def substituted_spans(spun: str, original: str) -> list[tuple[int, int, str]]:
+    """(start, end, original words) for every short replaced span of the spun text (up to
+    three words each side), from a word alignment of the two texts."""
+    s = [(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(spun)]
+    o = [m.group().lower().replace("’", "'") for m in _WORD.finditer(original)]
+    out = []
+    sm = SequenceMatcher(None, [w for w, _, _ in s], o, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "replace" and i2 - i1 <= 3 and j2 - j1 <= 3:
+            out.append((s[i1][1], s[i2 - 1][2], " ".join(o[j1:j2])))
+    return out
+
+
+def candidate_recall(spun: str, original: str, model: str) -> tuple[int, int]:
+    """(spans whose original is among the candidates, spans)."""
+    from unspin.restorer import candidate_spans, channel_for
+
+    spans = substituted_spans(spun, original)
+    cands = candidate_spans(spun, channel_for(None), model=model)
+    hits = sum(1 for s, e, orig in spans if orig in cands.get((s, e), ()))
+    return hits, len(spans)
+
+
+def child(model: str, pairs_path: Path) -> dict[str, Any]:
+    """Restore every pair with ``model`` (one thread); figures as JSON."""
+    os.environ["UNSPIN_THREADS"] = "1"
+    import unspin
+
+    sc = _scorer()
+    pairs = [json.loads(line) for line in pairs_path.read_text().splitlines() if line.strip()]
+    unspin.restore("The head of state signed the invoice.", model=model)  # warm up
+    rows, words, seconds = [], 0, 0.0
+    hits = total = 0
+    for p in pairs:
+        t0 = time.perf_counter()
+        r = unspin.restore(p["spun_text"], model=model)
+        seconds += time.perf_counter() - t0
+        words += len(p["spun_text"].split())
+        s = sc.score(p["spun_text"], p["original_text"], r.text)
+        h, n = candidate_recall(p["spun_text"], p["original_text"], model)
+        hits, total = hits + h, total + n
+        rows.append({"id": p["id"], "family": p.get("family", ""), **s, "cand": [h, n]})
+    return {
+        "model": model,
+        "rows": rows,
+        "wps": words / seconds,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cand": [hits, total],
+    }
+
+
+def _figures(rows: list[dict[str, Any]]) -> tuple[float, float]:
+    err_spun = sum(r["err_spun"] for r in rows)
+    err_sys = sum(r["err_sys"] for r in rows)
+    right = sum(r["right"] for r in rows)
+    damaged = sum(r["damaged"] for r in rows)
+    return 1 - err_sys / max(err_spun, 1), damaged / max(right, 1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS)
+    ap.add_argument("--models", nargs="+", default=["trigram", "smollm2-135m", "gemma3-270m"])
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.pairs)))
+        return
+    if not args.pairs.exists():
+        sys.exit(f"bench_real: {args.pairs} not found (third-party text kept outside the repo)")
+
+    results = []
+    for model in args.models:
+        out = subprocess.run(
+            [sys.executable, __file__, "--pairs", str(args.pairs), "--child", model],
+            capture_output=True,
+            text=True,
+        )
+        if out.returncode != 0:
+            print(f"{model}: failed: {out.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            continue
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+        results.append(res)
+        fixed, damage = _figures(res["rows"])
+        print(f"{model}: fixed {fixed:.3f} damage {damage:.4f} {res['wps']:.0f} w/s", file=sys.stderr)
+        for r in res["rows"]:
+            print(f"  {r['id']}: {r}", file=sys.stderr)
+
+    head = ["model", "fixed", "damage", "candidate recall", "words/s (1 thread)", "peak MB"]
+    ids = [r["id"] for r in results[0]["rows"]] if results else []
+    head += [f"{i} fixed / damage" for i in ids]
+    rows = []
+    for res in results:
+        fixed, damage = _figures(res["rows"])
+        h, n = res["cand"]
+        per = [f"{_figures([r])[0]:.3f} / {_figures([r])[1]:.2%}" for r in res["rows"]]
+        rows.append(
+            [
+                res["model"],
+                f"{fixed:.3f}",
+                f"{damage:.2%}",
+                f"{h}/{n} ({h / max(n, 1):.0%})",
+                f"{res['wps']:.0f}",
+                f"{res['peak_mb']:.0f}",
+                *per,
+            ]
+        )
+    body = (
+        f"{len(ids)} real spun articles with their originals ({args.pairs.name}; third-party "
+        "text, not in the repository), scored by the shared `score_restore.py` on word tokens: "
+        "fixed = share of spun-vs-original word errors removed, damage = share of already-right "
+        "tokens changed. Candidate recall: substituted spans (up to 3 words a side, from a word "
+        "alignment) whose original is among the restorer's candidates at that span. Each model "
+        "in its own process, one thread; words/s includes the trigram first pass.\n\n"
+        + table(head, rows)
+        + "\n\nTarget (issue 11): fixed >= 0.90 with damage <= 1%; candidate recall >= 90%."
+    )
+    if not args.no_write:
+        write_section(
+            "real",
+            "Restore: real spun news with their originals",
+            "python benchmarks/bench_real.py",
+            body,
+        )
+    print(body)
+
+
+if __name__ == "__main__":
+    main()

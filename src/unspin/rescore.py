@@ -1,0 +1,332 @@
+"""The neural path of restore: candidates from the channel and the thesaurus neighbourhood,
+chosen by a neural language model that reads the whole sentence and the one before it.
+
+For one sentence:
+
+1. **Read** the spun sentence once (after the restored previous sentence, as context). This
+   gives every token's log-probability and, at every word, the model's whole distribution
+   over what comes next.
+2. **Propose.** At every word span the channel's sources propose originals (curated spinner
+   habits, paper-mill rules, a learned profile, the reverse thesaurus: :mod:`unspin.channel`).
+   At every content word the restorer adds its thesaurus neighbours in either direction
+   (spinners' tables are not WordNet's), and the words the model itself expects there when
+   they are two thesaurus steps from the spun word (a shared neighbour). A candidate's prior
+   (natural log) says how often a spinner makes that kind of substitution.
+3. **Screen** each candidate by the model's left-context preference for its first token,
+   read off the distribution from step 1 (no extra model call); keep the best few per span.
+4. **Rescore** the survivors with right context: the model reads the sentence with the
+   candidate in place, up to ``right_window`` units after it, reusing its cache for the
+   shared prefix. A candidate's *gain* is the change in the log-likelihood of that window.
+5. **Choose** candidates whose gain plus prior (minus a share of the model's plain preference
+   for frequent words) exceeds the margin, best first, without overlaps.
+
+Every decision is reported as a ``Found`` with the evidence: the source, the model's gain
+(log10, with the nats in the note) and the prior, so fixes replay and explain themselves.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import lexicon
+from .channel import MAX_SPAN, STOPWORDS, Channel
+from .decoder import word_shape, word_units
+from .docstats import DocStats
+from .fixes import Evidence
+from .lm import ContextModel
+from .neural import N_CTX, NeuralModel
+from .text import Token, match_case
+
+LN10 = math.log(10)
+
+
+@dataclass(frozen=True, slots=True)
+class NeuralPriors:
+    """Natural-log priors and search settings of the neural path."""
+
+    related1: float = -3.0  # a one-step thesaurus neighbour (either direction)
+    related2: float = -5.0  # two steps, and proposed by the model itself
+    rank: float = 0.0  # per rank in the reverse thesaurus (unused: the model judges)
+    # share of the trigram's plain (unigram) preference for the candidate that it does not get
+    # credit for: honest writers use rarer synonyms on purpose
+    frequency_discount: float = 0.5
+    name_penalty: float = 3.0  # a capitalised word inside a sentence is usually a name
+    document_weight: float = 0.5 * LN10  # per log10 of the document's LLR for the rule
+    margin: float = 0.0  # gain + prior must exceed this
+    screen: float = -4.0  # first-token gain + prior needed to be rescored
+    per_span: int = 3  # candidates rescored per span
+    top_k: int = 40  # the model's own expectations considered at a word
+    right_window: int = 6  # units (words or punctuation) of right context rescored
+    context_tokens: int = 48  # tokens of the previous sentence read as context
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    first: int  # word index in the sentence
+    last: int  # exclusive
+    words: tuple[str, ...]  # the original's words, lower case
+    prior: float  # natural log
+    source: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A chosen replacement, in text offsets, with its evidence."""
+
+    start: int
+    end: int
+    spun: str
+    original: str
+    evidence: Evidence
+    total: float  # gain + prior, nats
+
+
+@dataclass(slots=True)
+class _Read:
+    """One spun sentence as the model read it."""
+
+    words: list[Token]
+    unit_of_word: list[int]  # the token index of each word
+    ids: list[int]  # model tokens: BOS, context, the sentence
+    starts: list[int]  # where each token of the sentence starts in ``ids`` (and the end)
+    seps: list[str]  # the space before each token, or ''
+    base: np.ndarray  # natural log-probability of each model token
+    dists: dict[int, np.ndarray]  # word index -> the distribution over its first token
+    proposals: list[Proposal]
+
+
+class SentenceScorer:
+    """Restores sentences one after another with one neural model (its cache is shared)."""
+
+    def __init__(
+        self,
+        model: NeuralModel,
+        lm: ContextModel,
+        channel: Channel,
+        priors: NeuralPriors | None = None,
+    ) -> None:
+        self.model, self.lm, self.channel = model, lm, channel
+        self.priors = priors or NeuralPriors()
+        self._vocab_words: dict[int, str] = {}
+
+    # -- the sentence as model tokens ---------------------------------------------------------
+    def _layout(
+        self, text: str, tokens: Sequence[Token], context: str
+    ) -> tuple[list[int], list[int], list[str]]:
+        """The model's token ids for context + sentence, where each unit starts, and each
+        unit's separator (the space before it, or '')."""
+        m = self.model
+        ids = [m.bos]
+        if context:
+            ctx = list(m.piece(context))[-self.priors.context_tokens :]
+            ids += ctx
+        starts: list[int] = []
+        seps: list[str] = []
+        for k, tok in enumerate(tokens):
+            if k == 0:
+                sep = " " if context else ""
+            else:
+                sep = " " if tokens[k - 1].end < tok.start else ""
+            starts.append(len(ids))
+            seps.append(sep)
+            ids += m.piece(sep + tok.text)
+        starts.append(len(ids))
+        return ids, starts, seps
+
+    def _word_of(self, token: int) -> str | None:
+        """The lower-case word a vocabulary token spells when it starts a word, else None."""
+        w = self._vocab_words.get(token)
+        if w is None:
+            piece = self.model.token_text(token)
+            word = piece.strip().lower()
+            w = word if piece[:1] in (" ", "▁") and word.isalpha() and len(word) > 1 else ""
+            self._vocab_words[token] = w
+        return w or None
+
+    # -- proposals ---------------------------------------------------------------------------
+    def _proposals(
+        self,
+        words: list[Token],
+        glued: list[bool],
+        dists: dict[int, np.ndarray],
+        doc: DocStats | None,
+        boost: float,
+    ) -> list[Proposal]:
+        p = self.priors
+        norms = [w.norm for w in words]
+        out: list[Proposal] = []
+        for i, tok in enumerate(words):
+            shape = word_shape(tok.text, i == 0)
+            for length in range(1, MAX_SPAN + 1):
+                end = i + length
+                if end > len(words) or (length > 1 and not glued[end - 1]):
+                    break
+                spun = tuple(norms[i:end])
+                span_shape = max(word_shape(w.text, k == 0) for k, w in enumerate(words[i:end], i))
+                for c in self.channel.candidates(spun):
+                    profile = c.source == "profile"
+                    if span_shape == 2 and not profile:
+                        continue  # acronyms keep their spelling
+                    if c.source == "thesaurus" and length == 1:
+                        continue  # the neighbourhood below proposes single words
+                    prior = c.prior * LN10
+                    if not profile:
+                        prior += boost
+                        if span_shape == 1:
+                            prior -= p.name_penalty
+                    out.append(Proposal(i, end, c.original, prior, c.source, c.note))
+            # single content words: the thesaurus neighbourhood, and what the model expects
+            spun_w = norms[i]
+            if shape == 2 or spun_w in STOPWORDS or not spun_w.isalpha() or len(spun_w) < 3:
+                continue
+            cands: dict[str, int] = {n: 1 for n in lexicon.neighbours(spun_w)}
+            dist = dists.get(i)
+            if dist is not None and p.top_k:
+                top = np.argpartition(-dist, p.top_k)[: p.top_k]
+                for t in top.tolist():
+                    w = self._word_of(int(t))
+                    if w and w != spun_w and w not in cands and w not in STOPWORDS:
+                        r = lexicon.related(spun_w, w)
+                        if r:
+                            cands[w] = r
+            for w, r in cands.items():
+                if w in STOPWORDS:
+                    continue
+                prior = (p.related1 if r == 1 else p.related2) + boost
+                if shape == 1:
+                    prior -= p.name_penalty
+                note = "thesaurus neighbour" if r == 1 else "expected by the model; 2 thesaurus steps"
+                out.append(Proposal(i, i + 1, (w,), prior, "thesaurus" if r == 1 else "model", note))
+        # document evidence and the frequency discount
+        final = []
+        for pr in out:
+            spun_s = " ".join(norms[pr.first : pr.last])
+            orig_s = " ".join(pr.words)
+            prior = pr.prior
+            if pr.source != "profile":
+                if doc is not None:
+                    prior += p.document_weight * max(-3.0, min(2.0, doc.llr(spun_s, orig_s)))
+                if pr.source in ("thesaurus", "model"):
+                    plain = self.lm.score(pr.words, "", "") - self.lm.score(
+                        tuple(norms[pr.first : pr.last]), "", ""
+                    )
+                    prior -= p.frequency_discount * max(0.0, plain) * LN10
+            final.append(Proposal(pr.first, pr.last, pr.words, prior, pr.source, pr.note))
+        return final
+
+    # -- one sentence ------------------------------------------------------------------------
+    def _read(
+        self, text: str, tokens: list[Token], context: str, doc: DocStats | None, boost: float
+    ) -> _Read | None:
+        """Read the spun sentence once and gather every proposal; None if there is nothing to
+        read (no words, or too long for the model's window)."""
+        m = self.model
+        words, glued = word_units(tokens)
+        if not words:
+            return None
+        unit_of_word = [tokens.index(w) for w in words]
+        ids, starts, seps = self._layout(text, tokens, context)
+        if len(ids) >= N_CTX - 1:
+            return None
+        m.run(ids)
+        n = len(ids)
+        base = np.zeros(n)
+        for t in range(1, n):
+            base[t] = m.logprob(t)
+        dists = {i: m.logprobs(starts[u]).copy() for i, u in enumerate(unit_of_word)}
+        proposals = self._proposals(words, glued, dists, doc, boost)
+        return _Read(words, unit_of_word, ids, starts, seps, base, dists, proposals)
+
+    def candidates(
+        self, text: str, tokens: list[Token], context: str = "", doc: DocStats | None = None
+    ) -> list[tuple[int, int, str]]:
+        """Every candidate the neural path considers in this sentence, as (start, end,
+        original words in lower case): what candidate recall is measured on."""
+        r = self._read(text, tokens, context, doc, 0.0)
+        if r is None:
+            return []
+        return [
+            (r.words[pr.first].start, r.words[pr.last - 1].end, " ".join(pr.words))
+            for pr in r.proposals
+        ]
+
+    def restore(
+        self,
+        text: str,
+        tokens: list[Token],
+        context: str = "",
+        doc: DocStats | None = None,
+        boost: float = 0.0,
+    ) -> list[Found]:
+        p, m = self.priors, self.model
+        r = self._read(text, tokens, context, doc, boost)
+        if r is None:
+            return []
+        words, unit_of_word, ids, starts, seps = r.words, r.unit_of_word, r.ids, r.starts, r.seps
+        base, dists, proposals = r.base, r.dists, r.proposals
+        # screen by the first token's left-context gain
+        by_span: dict[tuple[int, int], list[tuple[float, Proposal, list[int]]]] = {}
+        for pr in proposals:
+            u0 = unit_of_word[pr.first]
+            spun_text = text[words[pr.first].start : words[pr.last - 1].end]
+            cand_ids = list(m.piece(seps[u0] + match_case(" ".join(pr.words), spun_text)))
+            if not cand_ids or cand_ids == ids[starts[u0] : starts[unit_of_word[pr.last - 1] + 1]]:
+                continue
+            d = dists[pr.first]
+            g0 = float(d[cand_ids[0]] - d[ids[starts[u0]]])
+            s = g0 + pr.prior
+            if s > p.screen:
+                by_span.setdefault((pr.first, pr.last), []).append((s, pr, cand_ids))
+        chosen: list[tuple[float, float, Proposal]] = []
+        for (first, last), items in sorted(by_span.items()):
+            items.sort(key=lambda x: -x[0])
+            u0, u_end = unit_of_word[first], unit_of_word[last - 1] + 1
+            u_right = min(len(tokens), u_end + p.right_window)
+            right = ids[starts[u_end] : starts[u_right]]
+            base_gain = float(base[starts[u0] : starts[u_right]].sum())
+            for _, pr, cand_ids in items[: p.per_span]:
+                hyp = ids[: starts[u0]] + cand_ids + right
+                if len(hyp) >= N_CTX - 1:
+                    continue
+                m.run(hyp)
+                gain = m.sequence_logprob(starts[u0], len(hyp)) - base_gain
+                total = gain + pr.prior
+                if total > p.margin:
+                    chosen.append((total, gain, pr))
+        chosen.sort(key=lambda x: -x[0])
+        taken: list[bool] = [False] * len(words)
+        found: list[Found] = []
+        for total, gain, pr in chosen:
+            if any(taken[pr.first : pr.last]):
+                continue
+            for k in range(pr.first, pr.last):
+                taken[k] = True
+            start, end = words[pr.first].start, words[pr.last - 1].end
+            spun_text = text[start:end]
+            original = match_case(" ".join(pr.words), spun_text)
+            start, original = fix_article(text, words, pr.first, start, original)
+            note = f"{pr.note}; {m.name}: {gain:+.1f} nats"
+            ev = Evidence(pr.source, round(gain / LN10, 3), round(pr.prior / LN10, 3), note)
+            found.append(Found(start, end, text[start:end], original, ev, total))
+        found.sort(key=lambda f: f.start)
+        return found
+
+
+def fix_article(
+    text: str, words: Sequence[Token], first: int, start: int, original: str
+) -> tuple[int, str]:
+    """The spinner fixed 'a'/'an' for its word; fix it back for ours (the fix then starts at
+    the article)."""
+    article = words[first - 1] if first > 0 else None
+    if article is not None and article.norm in ("a", "an"):
+        wanted = "an" if original[:1].lower() in "aeiou" else "a"
+        if article.norm != wanted:
+            gap = text[article.end : words[first].start]
+            return article.start, match_case(wanted, article.text) + gap + original
+    return start, original
+
