@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Build ``src/unspin/data/neighbours.msgpack.gz``: every single word's thesaurus neighbours,
-in both directions, from the shipped reverse thesaurus (``data/lexicon.msgpack.gz``).
+in both directions, each with the thesauri that know the link, from the shipped reverse thesaurus (``data/lexicon.msgpack.gz``).
 
 The reverse thesaurus answers "which originals may this spun form stand for"; the neural
 restorer also needs the other direction (a spinner's table is not WordNet's) and two steps
@@ -23,16 +23,19 @@ from unspin import datafile, lexicon  # noqa: E402
 
 
 def main() -> None:
-    links: dict[str, set[str]] = defaultdict(set)
+    links: dict[str, dict[str, int]] = defaultdict(dict)
     for spun in lexicon.forms():
         if " " in spun or not spun.isalpha():
             continue
-        for original, _bits in lexicon.originals(spun):
+        for original, bits in lexicon.originals(spun):
             if " " in original or not original.isalpha() or original == spun:
                 continue
-            links[spun].add(original)
-            links[original].add(spun)
-    payload = {w: " ".join(sorted(ns)) for w, ns in sorted(links.items())}
+            links[spun][original] = links[spun].get(original, 0) | bits
+            links[original][spun] = links[original].get(spun, 0) | bits
+    # "word:bits" (the thesauri that know the link, as in the lexicon), space-separated
+    payload = {
+        w: " ".join(f"{n}:{b}" for n, b in sorted(ns.items())) for w, ns in sorted(links.items())
+    }
     out = ROOT / "src" / "unspin" / "data" / lexicon.NEIGHBOURS_FILE
     datafile.write(out, lexicon.NEIGHBOURS_FORMAT, lexicon.NEIGHBOURS_VERSION, payload,
                    built_from=lexicon.FILE)

@@ -18,7 +18,7 @@ VERSION = 2
 SOURCES = {"mythes": 1, "mythes_generic": 2, "wordnet": 4, "moby": 8}
 FILE = "lexicon.msgpack.gz"
 NEIGHBOURS_FORMAT = "unspin.neighbours"
-NEIGHBOURS_VERSION = 1
+NEIGHBOURS_VERSION = 2
 NEIGHBOURS_FILE = "neighbours.msgpack.gz"
 
 
@@ -73,10 +73,23 @@ def _neighbour_table() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1 << 16)
+def neighbour_links(word: str) -> dict[str, int]:
+    """Single words linked to ``word`` by a thesaurus in either direction (one step), with the
+    source bits of the thesauri that know the link."""
+    entry = _neighbour_table().get(word)
+    if not entry:
+        return {}
+    out = {}
+    for item in entry.split():
+        w, _, bits = item.rpartition(":")
+        out[w] = int(bits)
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
 def neighbours(word: str) -> frozenset[str]:
     """Single words linked to ``word`` by a thesaurus in either direction (one step)."""
-    entry = _neighbour_table().get(word)
-    return frozenset(entry.split()) if entry else frozenset()
+    return frozenset(neighbour_links(word))
 
 
 def related(a: str, b: str) -> int:

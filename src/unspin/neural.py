@@ -32,7 +32,6 @@ import numpy as np
 from .errors import DataFileError, UnspinError
 
 INSTALL_HINT = "install the neural extra: bash scripts/install_neural.sh (see README)"
-N_CTX = 256  # tokens: the previous sentence and this one; longer sentences are cut
 
 
 class NeuralUnavailable(UnspinError):
@@ -118,35 +117,79 @@ def _threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+MAX_SEQUENCES = 64  # hypotheses decoded together in one batch (each its own sequence)
+BATCH_TOKENS = 512  # tokens a batch holds: the logits of every one are computed
+KV_CELLS = 2048  # the cache: the sentence once, plus every hypothesis's own tokens
+
+
+def _quiet_logs() -> None:
+    """llama.cpp prints to stderr even when asked not to; keep it quiet (once per process)."""
+    import ctypes
+
+    import llama_cpp
+
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is None:
+        _LOG_CALLBACK = llama_cpp.llama_log_callback(lambda level, text, data: None)
+        llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))
+
+
+_LOG_CALLBACK: Any = None
+
+
 class NeuralModel:
-    """A causal LM that scores token sequences, reusing its cache across shared prefixes."""
+    """A causal LM that reads a sentence once, then scores many variants of it in batches.
+
+    The sentence is sequence 0 of the cache. Each variant shares the sentence's cache up to
+    where it differs (a sequence copy in llama.cpp's unified cache costs no memory) and adds
+    its own tokens as a sequence of its own; up to ``MAX_SEQUENCES`` variants and
+    ``BATCH_TOKENS`` tokens go through the model in one call, which on a CPU costs little more
+    than one variant alone.
+    """
 
     def __init__(self, name: str, path: Path, n_threads: int | None = None) -> None:
         try:
+            import llama_cpp
             from llama_cpp import Llama
+            from llama_cpp import _internals as internals
         except ImportError:
             raise NeuralUnavailable(f"model {name!r} needs llama-cpp-python: {INSTALL_HINT}") from None
         if not path.exists():
             raise DataFileError(f"{path}: model file not found; {INSTALL_HINT}")
+        _quiet_logs()
+        threads = n_threads or _threads()
         try:
+            # The high-level object loads the weights and tokenizes; scoring uses a context of
+            # our own, with many sequences and logits only where asked for.
             self._llm: Any = Llama(
-                model_path=str(path),
-                n_ctx=N_CTX,
-                n_batch=N_CTX,
-                n_threads=n_threads or _threads(),
-                logits_all=True,
-                verbose=False,
+                model_path=str(path), n_ctx=16, n_batch=16, n_threads=threads, verbose=False
+            )
+            params = self._llm.context_params
+            params.n_ctx = KV_CELLS
+            params.n_batch = params.n_ubatch = BATCH_TOKENS
+            params.n_seq_max = MAX_SEQUENCES + 1
+            params.kv_unified = True
+            params.swa_full = True
+            params.n_threads = params.n_threads_batch = threads
+            self._ctx: Any = internals.LlamaContext(
+                model=self._llm._model, params=params, verbose=False
+            )
+            self._batch: Any = internals.LlamaBatch(
+                n_tokens=BATCH_TOKENS, embd=0, n_seq_max=1, verbose=False
             )
         except (ValueError, RuntimeError, OSError) as e:
             raise DataFileError(f"{path}: cannot load model {name!r} ({e}); {INSTALL_HINT}") from None
+        self._lib = llama_cpp
+        self._mem = llama_cpp.llama_get_memory(self._ctx.ctx)
         self.name = name
         self.path = path
         self.bos: int = int(self._llm.token_bos())
         self.n_vocab: int = int(self._llm.n_vocab())
-        self._cached: list[int] = []  # the sequence whose keys/values are in the cache
         self._pieces: dict[str, tuple[int, ...]] = {}
-        self._lse: dict[int, float] = {}  # row -> log-sum-exp, for rows of _cached
+        self._rows: np.ndarray = np.zeros((0, self.n_vocab), dtype=np.float32)
+        self._ids: list[int] = []
         self.tokens_evaluated = 0
+        self.calls = 0
 
     # -- tokens ------------------------------------------------------------------------------
     def piece(self, text: str) -> tuple[int, ...]:
@@ -163,55 +206,90 @@ class NeuralModel:
     def token_text(self, token: int) -> str:
         return bytes(self._llm.detokenize([token])).decode("utf-8", errors="replace")
 
-    # -- scoring -----------------------------------------------------------------------------
-    def run(self, ids: Sequence[int]) -> int:
-        """Read ``ids`` (which start with BOS); return how many leading tokens were reused
-        from the cache. Afterwards :meth:`logprob` and :meth:`row` answer for ``ids``."""
-        ids = list(ids[:N_CTX])
-        cached = self._cached
-        k = 0
-        limit = min(len(cached), len(ids)) - 1  # re-read at least the last token
-        while k < limit and cached[k] == ids[k]:
-            k += 1
-        k = max(k, 0)
-        llm = self._llm
-        llm.n_tokens = k
-        if k < len(ids):
-            llm.eval(ids[k:])
-            self.tokens_evaluated += len(ids) - k
-        self._cached = ids
-        self._lse = {r: v for r, v in self._lse.items() if r < k}
-        return k
+    # -- decoding ----------------------------------------------------------------------------
+    def _decode(self, items: list[tuple[int, int, int, bool]]) -> np.ndarray:
+        """One batch of (token, position, sequence, wants logits); the log-softmax rows of the
+        tokens that want logits, in order."""
+        b = self._batch.batch
+        b.n_tokens = len(items)
+        for i, (tok, pos, seq, out) in enumerate(items):
+            b.token[i] = tok
+            b.pos[i] = pos
+            b.seq_id[i][0] = seq
+            b.n_seq_id[i] = 1
+            b.logits[i] = out
+        self._ctx.decode(self._batch)
+        self.calls += 1
+        self.tokens_evaluated += len(items)
+        n_out = sum(1 for it in items if it[3])
+        ptr = self._lib.llama_get_logits(self._ctx.ctx)
+        rows = np.ctypeslib.as_array(ptr, shape=(n_out, self.n_vocab)).astype(np.float32)
+        m = rows.max(axis=1, keepdims=True)
+        lse = m + np.log(np.exp(rows - m).sum(axis=1, keepdims=True))
+        out: np.ndarray = rows - lse
+        return out
 
-    def row(self, t: int) -> np.ndarray:
-        """Logits over the vocabulary for the token at position ``t + 1``."""
-        r: np.ndarray = self._llm.scores[t]
-        return r
+    def read(self, ids: Sequence[int]) -> np.ndarray:
+        """Read ``ids`` (starting with BOS) as sequence 0; return each token's natural
+        log-probability (0 for the first). Afterwards :meth:`dist` answers for it."""
+        ids = list(ids)
+        if len(ids) > BATCH_TOKENS:
+            raise ValueError("sequence longer than the model's batch")
+        self._lib.llama_memory_clear(self._mem, True)
+        self._rows = self._decode([(t, k, 0, True) for k, t in enumerate(ids)])
+        self._ids = ids
+        lp = np.zeros(len(ids))
+        idx = np.arange(1, len(ids))
+        lp[1:] = self._rows[idx - 1, np.asarray(ids[1:])]
+        return lp
 
-    def _logsumexp(self, t: int) -> float:
-        v = self._lse.get(t)
-        if v is None:
-            r = self.row(t)
-            m = float(r.max())
-            v = self._lse[t] = m + float(np.log(np.exp(r - m).sum()))
-        return v
+    def dist(self, t: int) -> np.ndarray:
+        """The distribution (natural log) over the token at position ``t`` of the sequence
+        last read."""
+        row: np.ndarray = self._rows[t - 1]
+        return row
 
-    def logprob(self, t: int, token: int | None = None) -> float:
-        """Natural log P(token at position t | tokens before it) for the sequence last run
-        (``token`` overrides the token that is there: what another word would have scored)."""
-        tok = self._cached[t] if token is None else token
-        return float(self.row(t - 1)[tok]) - self._logsumexp(t - 1)
+    def score_variants(self, variants: Sequence[tuple[int, Sequence[int]]]) -> list[float]:
+        """For each (prefix length, tokens): the natural log-probability of ``tokens`` read
+        after the first ``prefix length`` tokens of the sequence last read."""
+        results = [0.0] * len(variants)
+        prefix_of: dict[int, int] = {}
+        pending: list[tuple[int, int, Sequence[int]]] = []  # (variant, sequence, tokens)
+        used = 0
 
-    def logprobs(self, t: int) -> np.ndarray:
-        """The whole distribution (natural log) over the token at position ``t``."""
-        return self.row(t - 1) - self._logsumexp(t - 1)
+        def flush() -> None:
+            nonlocal pending, used
+            if not pending:
+                return
+            items = []
+            for _, seq, toks in pending:
+                prefix = prefix_of[seq]
+                items += [(t, prefix + k, seq, True) for k, t in enumerate(toks[:-1])]
+            rows = self._decode(items) if items else np.zeros((0, self.n_vocab))
+            r = 0
+            for v, seq, toks in pending:
+                prefix = prefix_of[seq]
+                total = float(self._rows[prefix - 1, toks[0]])
+                for t in toks[1:]:
+                    total += float(rows[r, t])
+                    r += 1
+                results[v] = total
+                self._lib.llama_memory_seq_rm(self._mem, seq, -1, -1)
+            pending, used = [], 0
 
-    def sequence_logprob(self, start: int, end: int) -> float:
-        return sum(self.logprob(t) for t in range(start, min(end, len(self._cached))))
-
-    @property
-    def length(self) -> int:
-        return len(self._cached)
+        for v, (prefix, toks) in enumerate(variants):
+            toks = list(toks)
+            if not toks:
+                continue
+            if len(pending) >= MAX_SEQUENCES or used + len(toks) > BATCH_TOKENS:
+                flush()
+            seq = len(pending) + 1
+            self._lib.llama_memory_seq_cp(self._mem, 0, seq, 0, prefix)
+            prefix_of[seq] = prefix
+            pending.append((v, seq, toks))
+            used += len(toks) - 1
+        flush()
+        return results
 
 
 @cache
@@ -238,11 +316,7 @@ def self_check() -> list[str]:
             lines.append(f"{name}: not installed")
             continue
         m = load(name)
-        scores = []
-        for s in (good, spun):
-            ids = [m.bos, *m.piece(s)]
-            m.run(ids)
-            scores.append(m.sequence_logprob(1, len(ids)))
+        scores = [float(m.read([m.bos, *m.piece(s)]).sum()) for s in (good, spun)]
         ok = scores[0] > scores[1]
         lines.append(
             f"{name}: loaded from {m.path}; original {scores[0]:.1f} vs spun {scores[1]:.1f}"
