@@ -96,11 +96,30 @@ class ScanConfig:
             raise InputError("a task is named twice")
         if "trace" in self.tasks and not self.index:
             raise InputError("the trace task needs an index (--index DIR)")
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
+            raise InputError(f"threshold must be between 0 and 1, got {self.threshold}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise InputError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
+        if self.top < 1:
+            raise InputError(f"top must be at least 1, got {self.top}")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["tasks"] = list(self.tasks)
         return d
+
+
+def _check_parquet_columns(paths: Sequence[Path], options: ReadOptions) -> None:
+    """A Parquet input without the text column is unusable input: refuse it now (exit 2), as
+    its schema says so before any row is read, rather than fail every row of it."""
+    from .io import detect_format
+    from .io.parquet import schema_problem
+
+    for p in paths:
+        if p.is_file() and detect_format(p) == "parquet":
+            problem = schema_problem(p, options)
+            if problem is not None:
+                raise InputError(f"{p}: {problem}; name the text column with --text-field")
 
 
 # --------------------------------------------------------------------------- tasks
@@ -551,11 +570,17 @@ def scan(
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise InputError(f"{missing[0]}: no such file or folder")
+    _check_parquet_columns(paths, read_options or ReadOptions())
     if output_format not in WRITERS:
         raise InputError(f"unknown output format {output_format!r}; choose jsonl or parquet")
     if workers < 1 or chunk_size < 1:
         raise InputError("workers and chunk size must be at least 1")
     options = read_options or ReadOptions()
+    if options.extractor != ReadOptions().extractor:
+        from .io.html import extractor
+
+        # an extractor chosen by name must work: fail now, in one line, not on every record
+        extractor(options.extractor)
     root = Path(out)
     if root.exists() and not root.is_dir():
         raise InputError(f"{root}: exists and is not a folder")
