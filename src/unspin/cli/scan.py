@@ -6,9 +6,11 @@ import argparse
 import json
 import sys
 
+from ..errors import InputError
 from ..io import ReadOptions
 from ..io.options import EXTRACTORS
 from ..scan import EXIT_RECORD_ERRORS, TASKS, ScanConfig, default_workers, scan
+from ._common import probability
 
 NAME = "scan"
 HELP = "scan JSONL, Parquet, WARC files and folders into a folder of results, resumably"
@@ -23,7 +25,13 @@ DESCRIPTION = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders to scan")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="files or folders to scan (not '-': a scan resumes from its inputs, so it needs "
+        "files; save a stream to a file first)",
+    )
     parser.add_argument("--out", "-o", required=True, help="output folder (created or resumed)")
     parser.add_argument(
         "--tasks",
@@ -44,8 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
     parser.add_argument("--profile", help="spinner profile to use")
-    parser.add_argument("--threshold", type=float, help="detect: score threshold for 'spun'")
-    parser.add_argument("--min-confidence", type=float, default=0.5, help="restore: fix cutoff")
+    parser.add_argument(
+        "--threshold", type=probability, help="detect: score threshold for 'spun' (0..1)"
+    )
+    parser.add_argument(
+        "--min-confidence", type=probability, default=0.5, help="restore: fix cutoff (0..1)"
+    )
     parser.add_argument("--id-field", default="id", help="JSONL key / Parquet column of the id")
     parser.add_argument("--text-field", default="text", help="JSONL key / Parquet column of text")
     parser.add_argument("--extractor", choices=EXTRACTORS, default="resiliparse")
@@ -54,6 +66,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if "-" in args.inputs:
+        raise InputError(
+            "'-' (standard input) cannot be scanned: a scan resumes from its input files; "
+            "save the stream to a file (e.g. cat > in.jsonl) and scan that"
+        )
     config = ScanConfig(
         tasks=tuple(t.strip() for t in args.tasks.split(",") if t.strip()),
         profile=args.profile,
