@@ -436,3 +436,12 @@ def test_serve_refuses_negative_queue_and_concurrency() -> None:
         code, _, err = cli("serve", "--port", "0", opt, "-1")
         assert code == 2
         one_error_line(err, opt)
+
+
+def test_restore_on_a_file_ending_inside_a_character(tmp_path: Path) -> None:
+    """Found by tests/test_cli_fuzz.py: the streaming reader's final decode raised."""
+    f = tmp_path / "cut.txt"
+    f.write_bytes(SOURCE.encode() + b" caf\xc3")
+    code, _, err = cli("restore", str(f))
+    assert code == 2
+    one_error_line(err, "not valid UTF-8")

@@ -99,7 +99,14 @@ def read_chunks(path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
                 _check_controls(chunk, name)
                 yield chunk
                 pending, size = [], 0
-        tail = "".join(pending) + decoder.decode(b"", final=True)
+        try:
+            end = decoder.decode(b"", final=True)
+        except UnicodeDecodeError:  # the file ends inside a multi-byte character
+            raise InputError(
+                f"{name}: not valid UTF-8 (byte {offset - 1}: a cut character at the end); "
+                "convert it first, e.g. iconv -t utf-8"
+            ) from None
+        tail = "".join(pending) + end
         if tail:
             _check_controls(tail, name)
             yield tail
