@@ -307,12 +307,17 @@ def _parquet_without_text(path: Path, rows: int) -> None:
     pq.write_table(pa.table({"id": list(range(rows)), "body": ["x"] * rows}), path)
 
 
-def test_parquet_without_the_text_column_is_refused(tmp_path: Path) -> None:
+def test_parquet_without_the_text_column_is_unusable_input(tmp_path: Path) -> None:
     f = tmp_path / "data.parquet"
     _parquet_without_text(f, 5)
-    code, out, err = cli("scan", str(f), "--out", str(tmp_path / "out"), "--no-progress")
-    assert code == 2, (out, err)
-    one_error_line(err, "'text'", "--text-field")
+    out = tmp_path / "out"
+    code, stdout, err = cli("scan", str(f), "--out", str(out), "--no-progress", "--json")
+    assert code == 2, (stdout, err)
+    one_error_line(err, "5 records", "--text-field")
+    summary = json.loads(stdout)
+    assert summary["records"] == 5 and summary["errors_by_kind"] == {"schema": 5}
+    rows = [json.loads(ln) for p in (out / "parts").glob("*.jsonl") for ln in p.open()]
+    assert sorted(r["location"]["row"] for r in rows) == [0, 1, 2, 3, 4]
 
 
 def test_parquet_without_the_text_column_fails_row_by_row() -> None:

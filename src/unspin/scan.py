@@ -54,6 +54,7 @@ from .io.writers import READERS, WRITERS, atomic_write_bytes
 __all__ = [
     "EXIT_OK",
     "EXIT_RECORD_ERRORS",
+    "EXIT_UNUSABLE_INPUT",
     "TASKS",
     "ScanConfig",
     "Summary",
@@ -65,6 +66,10 @@ __all__ = [
 
 EXIT_OK = 0
 EXIT_RECORD_ERRORS = 4  # the scan finished, but some records could not be read or processed
+EXIT_UNUSABLE_INPUT = 2  # the scan finished, but a whole input was unusable (see UNUSABLE_KINDS)
+#: Error kinds that condemn a whole input file, not one record: a Parquet file without the
+#: text column (wrong --text-field?). Its rows still get one error record each.
+UNUSABLE_KINDS = frozenset({"schema"})
 MANIFEST_VERSION = 1
 _WARM_UP_TEXT = (
     "The head of state signed the invoice as well as a number of other documents on Monday, "
@@ -107,19 +112,6 @@ class ScanConfig:
         d = asdict(self)
         d["tasks"] = list(self.tasks)
         return d
-
-
-def _check_parquet_columns(paths: Sequence[Path], options: ReadOptions) -> None:
-    """A Parquet input without the text column is unusable input: refuse it now (exit 2), as
-    its schema says so before any row is read, rather than fail every row of it."""
-    from .io import detect_format
-    from .io.parquet import schema_problem
-
-    for p in paths:
-        if p.is_file() and detect_format(p) == "parquet":
-            problem = schema_problem(p, options)
-            if problem is not None:
-                raise InputError(f"{p}: {problem}; name the text column with --text-field")
 
 
 # --------------------------------------------------------------------------- tasks
@@ -245,7 +237,14 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
+        if self.unusable:
+            return EXIT_UNUSABLE_INPUT
         return EXIT_RECORD_ERRORS if self.errors else EXIT_OK
+
+    @property
+    def unusable(self) -> int:
+        """Records from inputs that were unusable as a whole (error kinds in UNUSABLE_KINDS)."""
+        return sum(n for k, n in self.error_kinds.items() if k in UNUSABLE_KINDS)
 
     def add(self, stats: dict[str, Any]) -> None:
         self.records += int(stats["records"])
@@ -570,7 +569,6 @@ def scan(
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise InputError(f"{missing[0]}: no such file or folder")
-    _check_parquet_columns(paths, read_options or ReadOptions())
     if output_format not in WRITERS:
         raise InputError(f"unknown output format {output_format!r}; choose jsonl or parquet")
     if workers < 1 or chunk_size < 1:

@@ -20,7 +20,9 @@ DESCRIPTION = (
     "Results go to OUT/parts/ (one record per input record, errors included) with a summary "
     "in OUT/summary.json. Rerunning the same command resumes an interrupted scan. Exit "
     f"status: 0 all records done, {EXIT_RECORD_ERRORS} done but some records had errors "
-    "(see errors_by_kind), 2 bad arguments or unusable input."
+    "(see errors_by_kind), 2 bad arguments or unusable input (also when the scan ran but an "
+    "input was unusable as a whole, e.g. a Parquet file without the text column: each of its "
+    "rows has an error record)."
 )
 
 
@@ -96,4 +98,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary.to_dict(), indent=1))
     else:
         print(summary.format())
+    if summary.unusable:
+        print(
+            f"unspin scan: error: {summary.unusable} records come from inputs that are unusable "
+            f"as a whole (a Parquet file without a string '{args.text_field}' column? name the "
+            "text column with --text-field); each has an error record in the output",
+            file=sys.stderr,
+        )
     return summary.exit_code
