@@ -175,10 +175,12 @@ def test_parquet_reads_rows_in_order(tmp_path: Path) -> None:
     assert recs[10].text == "t10" and recs[10].location.row == 10
 
 
-def test_parquet_wrong_schema_is_one_error_record(tmp_path: Path) -> None:
+def test_parquet_wrong_schema_is_one_error_record_per_row(tmp_path: Path) -> None:
     path = tmp_path / "wrong.parquet"
     pq.write_table(pa.table({"id": [1, 2], "text": [1.5, 2.5]}), path)
-    (rec,) = iter_records(path)
+    recs = list(iter_records(path))
+    assert [r.location.row for r in recs] == [0, 1]
+    rec = recs[0]
     assert rec.error_kind == "schema" and "text" in (rec.error or "")
     path2 = tmp_path / "nocol.parquet"
     pq.write_table(pa.table({"body": ["a"]}), path2)

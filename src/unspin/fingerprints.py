@@ -81,23 +81,33 @@ def parse_fingerprint_file(path: str | Path) -> list[tuple[str, str, str]]:
         ) from None
     first = text.split("\n", 1)[0]
     name = Path(path).name
+    expected = "expected 'spun<TAB>expected' lines or the Screener's CSV export"
+    # (line number, row): numbers are the file's own, so an error points at the right line
+    rows: list[tuple[int, list[str]]] = []
     if first.startswith("Fingerprint - Tortured Phrase"):
-        rows = list(csv.reader(io.StringIO(text)))[1:]
+        reader = csv.reader(io.StringIO(text))
+        try:
+            rows = [(reader.line_num, row) for row in reader][1:]
+        except csv.Error as e:
+            raise DataFileError(f"{path}:{reader.line_num}: bad CSV ({e})") from None
     else:
         rows = [
-            line.split("\t")
-            for line in text.splitlines()
+            (n, line.split("\t"))
+            for n, line in enumerate(text.splitlines(), 1)
             if line.strip() and not line.startswith("#")
         ]
-        if rows and rows[0][0].lower() in ("spun", "tortured_phrase", "phrase"):
+        if rows and rows[0][1][0].strip().lower() in ("spun", "tortured_phrase", "phrase"):
             rows = rows[1:]
     out = []
-    for n, row in enumerate(rows, 2):
+    for n, row in rows:
         if not row or not row[0].strip():
             continue
         if len(row) < 2:
-            raise DataFileError(f"{path}:{n}: expected 'spun<TAB>expected' or the Screener's CSV")
+            hint = " (is this line a header, or comma-separated?)" if n == 1 else ""
+            raise DataFileError(f"{path}:{n}: {expected}{hint}")
         out.append((row[0].strip(), row[1].strip(), name))
+    if not out:
+        raise DataFileError(f"{path}: no fingerprints in this file ({expected})")
     return out
 
 

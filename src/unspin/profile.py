@@ -57,14 +57,19 @@ class Profile:
         lines = [f"{MAGIC} v{VERSION} {meta}", "spun\toriginal\tcount\tconfidence"]
         for rules in sorted(self.rules.values(), key=lambda rs: (-rs[0].count, rs[0].spun)):
             lines += [f"{r.spun}\t{r.original}\t{r.count}\t{r.confidence:.3f}" for r in rules]
-        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        try:
+            Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        except OSError as e:
+            raise DataFileError(f"{path}: cannot write profile ({e.strerror or e})") from None
 
     @classmethod
     def load(cls, path: str | Path) -> Profile:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise DataFileError(f"{path}: no such profile file") from None
+            raise DataFileError(f"{path}: no such profile file{_family_hint(path)}") from None
+        except IsADirectoryError:
+            raise DataFileError(f"{path}: is a directory, not a profile file") from None
         except (OSError, UnicodeDecodeError) as e:
             raise DataFileError(f"{path}: cannot read profile ({e.__class__.__name__})") from None
         lines = text.splitlines()
@@ -90,3 +95,18 @@ class Profile:
                 raise DataFileError(f"{path}:{n}: malformed profile row {line[:60]!r}") from None
         name = meta.pop("name", Path(path).stem)
         return cls.from_rules(name, rules, **meta)
+
+
+def _family_hint(path: str | Path) -> str:
+    """When a missing profile file is named like a spinner family ('filler', 'papermill'...),
+    say what that name is: detect reports the family, but --profile wants a learned file."""
+    from .spinner import available_profiles
+
+    name = str(path)
+    if name in available_profiles():
+        return (
+            f"; {name!r} is a spinner family (what detect reports, and a profile for "
+            "'unspin spin'), not a profile file: omit --profile to use the built-in tables, "
+            "or learn a profile from the farm's documents with 'unspin learn'"
+        )
+    return ""

@@ -54,6 +54,7 @@ from .io.writers import READERS, WRITERS, atomic_write_bytes
 __all__ = [
     "EXIT_OK",
     "EXIT_RECORD_ERRORS",
+    "EXIT_UNUSABLE_INPUT",
     "TASKS",
     "ScanConfig",
     "Summary",
@@ -65,6 +66,10 @@ __all__ = [
 
 EXIT_OK = 0
 EXIT_RECORD_ERRORS = 4  # the scan finished, but some records could not be read or processed
+EXIT_UNUSABLE_INPUT = 2  # the scan finished, but a whole input was unusable (see UNUSABLE_KINDS)
+#: Error kinds that condemn a whole input file, not one record: a Parquet file without the
+#: text column (wrong --text-field?). Its rows still get one error record each.
+UNUSABLE_KINDS = frozenset({"schema"})
 MANIFEST_VERSION = 1
 _WARM_UP_TEXT = (
     "The head of state signed the invoice as well as a number of other documents on Monday, "
@@ -96,6 +101,12 @@ class ScanConfig:
             raise InputError("a task is named twice")
         if "trace" in self.tasks and not self.index:
             raise InputError("the trace task needs an index (--index DIR)")
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
+            raise InputError(f"threshold must be between 0 and 1, got {self.threshold}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise InputError(f"min_confidence must be between 0 and 1, got {self.min_confidence}")
+        if self.top < 1:
+            raise InputError(f"top must be at least 1, got {self.top}")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -226,7 +237,14 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
+        if self.unusable:
+            return EXIT_UNUSABLE_INPUT
         return EXIT_RECORD_ERRORS if self.errors else EXIT_OK
+
+    @property
+    def unusable(self) -> int:
+        """Records from inputs that were unusable as a whole (error kinds in UNUSABLE_KINDS)."""
+        return sum(n for k, n in self.error_kinds.items() if k in UNUSABLE_KINDS)
 
     def add(self, stats: dict[str, Any]) -> None:
         self.records += int(stats["records"])
@@ -556,6 +574,11 @@ def scan(
     if workers < 1 or chunk_size < 1:
         raise InputError("workers and chunk size must be at least 1")
     options = read_options or ReadOptions()
+    if options.extractor != ReadOptions().extractor:
+        from .io.html import extractor
+
+        # an extractor chosen by name must work: fail now, in one line, not on every record
+        extractor(options.extractor)
     root = Path(out)
     if root.exists() and not root.is_dir():
         raise InputError(f"{root}: exists and is not a folder")

@@ -64,6 +64,15 @@ _PROTECTED_RE = re.compile(
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|int|mil|io|co|uk|us|de|fr|info|biz|news)\b",
     re.IGNORECASE,
 )
+# HTML markup the spinner must leave alone: comments, script and style elements whole, tags
+# (with their attributes) and character references; only the visible text is spun.
+_MARKUP_RE = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style)\b.*?(?:</\1\s*>|\Z)"
+    r"|</?[A-Za-z][^<>]*>|<![^<>]*>|<\?[^<>]*>"
+    r"|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);",
+    re.IGNORECASE | re.DOTALL,
+)
 # Text allowed between two words of one phrase: spaces and tabs only.
 _GAP_RE = re.compile(r"[ \t]+")
 
@@ -238,10 +247,13 @@ def spin(
     entries = prof.entries
     weights = prof.weights
     toks = [t for t in tokenize(text) if t.is_word]
+    protected: list[tuple[int, int]] = []
     if "." in text or "@" in text:
         protected = [(m.start(), m.end()) for m in _PROTECTED_RE.finditer(text)]
-        if protected:
-            toks = [t for t in toks if not _inside(t.start, t.end, protected)]
+    if "<" in text or "&" in text:
+        protected = _merge(protected + [(m.start(), m.end()) for m in _MARKUP_RE.finditer(text)])
+    if protected:
+        toks = [t for t in toks if not _inside(t.start, t.end, protected)]
     rng = random.Random(
         hashlib.blake2b(f"{prof.name}\0{seed}\0{text}".encode(), digest_size=8).digest()
     )
@@ -305,6 +317,17 @@ def spin(
         i += hit
     out.append(text[pos:])
     return SpinResult("".join(out), subs, prof.name, rate, seed)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans covering the same offsets as ``spans``."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="unspin",
-        description="Detect, restore and trace automatically spun text. '-' reads standard input.",
+        description="Detect, restore and trace automatically spun text. A FILE of '-' reads "
+        "standard input (scan and index read files and folders only: they resume from them).",
     )
     parser.add_argument("--version", action="version", version=f"unspin {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

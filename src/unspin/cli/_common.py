@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import codecs
+import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,17 @@ from ..errors import InputError
 
 # A text with more than this share of control characters is treated as binary.
 _MAX_CONTROL_SHARE = 0.01
+
+
+def probability(value: str) -> float:
+    """An argparse type: a number from 0 to 1 (a score, a threshold, a confidence)."""
+    try:
+        p = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if math.isnan(p) or not 0.0 <= p <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return p
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -86,7 +99,14 @@ def read_chunks(path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
                 _check_controls(chunk, name)
                 yield chunk
                 pending, size = [], 0
-        tail = "".join(pending) + decoder.decode(b"", final=True)
+        try:
+            end = decoder.decode(b"", final=True)
+        except UnicodeDecodeError:  # the file ends inside a multi-byte character
+            raise InputError(
+                f"{name}: not valid UTF-8 (byte {offset - 1}: a cut character at the end); "
+                "convert it first, e.g. iconv -t utf-8"
+            ) from None
+        tail = "".join(pending) + end
         if tail:
             _check_controls(tail, name)
             yield tail

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..errors import UnspinError
-from ._common import read_input
+from ._common import probability, read_input
 
 NAME = "detect"
 HELP = "say how likely a text is machine-spun, and where"
@@ -28,7 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--threshold",
-        type=float,
+        type=probability,
         default=None,
         metavar="P",
         help="score at or above which a text is 'spun' (default: the model's, "

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..fixes import Fix, Restoration
-from ._common import read_chunks, read_input
+from ._common import probability, read_chunks, read_input
 
 NAME = "restore"
 HELP = "restore the original wording of a spun text"
@@ -31,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--min-confidence",
-        type=float,
+        type=probability,
         default=0.5,
         metavar="P",
         help="drop fixes below this confidence (default 0.5; higher is more precise)",

@@ -6,9 +6,11 @@ import argparse
 import json
 import sys
 
+from ..errors import InputError
 from ..io import ReadOptions
 from ..io.options import EXTRACTORS
 from ..scan import EXIT_RECORD_ERRORS, TASKS, ScanConfig, default_workers, scan
+from ._common import probability
 
 NAME = "scan"
 HELP = "scan JSONL, Parquet, WARC files and folders into a folder of results, resumably"
@@ -18,12 +20,20 @@ DESCRIPTION = (
     "Results go to OUT/parts/ (one record per input record, errors included) with a summary "
     "in OUT/summary.json. Rerunning the same command resumes an interrupted scan. Exit "
     f"status: 0 all records done, {EXIT_RECORD_ERRORS} done but some records had errors "
-    "(see errors_by_kind), 2 bad arguments or unusable input."
+    "(see errors_by_kind), 2 bad arguments or unusable input (also when the scan ran but an "
+    "input was unusable as a whole, e.g. a Parquet file without the text column: each of its "
+    "rows has an error record)."
 )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders to scan")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="files or folders to scan (not '-': a scan resumes from its inputs, so it needs "
+        "files; save a stream to a file first)",
+    )
     parser.add_argument("--out", "-o", required=True, help="output folder (created or resumed)")
     parser.add_argument(
         "--tasks",
@@ -44,8 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
     parser.add_argument("--profile", help="spinner profile to use")
-    parser.add_argument("--threshold", type=float, help="detect: score threshold for 'spun'")
-    parser.add_argument("--min-confidence", type=float, default=0.5, help="restore: fix cutoff")
+    parser.add_argument(
+        "--threshold", type=probability, help="detect: score threshold for 'spun' (0..1)"
+    )
+    parser.add_argument(
+        "--min-confidence", type=probability, default=0.5, help="restore: fix cutoff (0..1)"
+    )
     parser.add_argument("--id-field", default="id", help="JSONL key / Parquet column of the id")
     parser.add_argument("--text-field", default="text", help="JSONL key / Parquet column of text")
     parser.add_argument("--extractor", choices=EXTRACTORS, default="resiliparse")
@@ -54,6 +68,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if "-" in args.inputs:
+        raise InputError(
+            "'-' (standard input) cannot be scanned: a scan resumes from its input files; "
+            "save the stream to a file (e.g. cat > in.jsonl) and scan that"
+        )
     config = ScanConfig(
         tasks=tuple(t.strip() for t in args.tasks.split(",") if t.strip()),
         profile=args.profile,
@@ -79,4 +98,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary.to_dict(), indent=1))
     else:
         print(summary.format())
+    if summary.unusable:
+        print(
+            f"unspin scan: error: {summary.unusable} records come from inputs that are unusable "
+            f"as a whole (a Parquet file without a string '{args.text_field}' column? name the "
+            "text column with --text-field); each has an error record in the output",
+            file=sys.stderr,
+        )
     return summary.exit_code

@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, MissingDependencyError
-from ..server.config import DEFAULT_MAX_BATCH, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+from ..server.config import (
+    DEFAULT_MAX_BATCH,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_QUEUE,
+    DEFAULT_TIMEOUT,
+)
 
 NAME = "serve"
 HELP = "serve the JSON API and the checking page (http://127.0.0.1:8080/)"
@@ -61,7 +67,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--concurrency",
         type=int,
         default=0,
+        metavar="N",
         help="library calls running at once (default: one per core)",
+    )
+    parser.add_argument(
+        "--queue",
+        type=int,
+        default=DEFAULT_MAX_QUEUE,
+        metavar="N",
+        help="requests that may wait for a free worker; beyond that, 503 busy with a "
+        "Retry-After header (default: %(default)s)",
     )
     parser.add_argument(
         "--timeout",
@@ -102,20 +117,22 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port must be in 0..65535, got {args.port}")
-    if args.port == 0:
-        import socket
-
-        with socket.socket() as s:
-            s.bind((args.host, 0))
-            args.port = s.getsockname()[1]
     api_key = os.environ.get(args.api_key_env) or None
     if args.workers < 1:
         raise InputError(f"--workers must be at least 1, got {args.workers}")
+    if args.concurrency < 0:
+        raise InputError(f"--concurrency must be >= 0 (0: one per core), got {args.concurrency}")
+    if args.queue < 0:
+        raise InputError(f"--queue must be at least 0, got {args.queue}")
+    # Bind now: a bad address or a busy port fails in one line, before the URL is announced.
+    sock = _bind(args.host, args.port)
+    args.port = sock.getsockname()[1]
     settings = {
         "index_path": str(Path(args.index).resolve()) if args.index else None,
         "profiles": [str(Path(p).resolve()) for p in args.profile],
         "max_bytes": args.max_bytes,
         "max_concurrency": args.concurrency,
+        "max_queue": args.queue,
         "processes": args.processes,
         "max_batch": args.max_batch,
         "timeout": args.timeout,
@@ -129,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
             profiles=tuple(args.profile),
             max_bytes=args.max_bytes,
             max_concurrency=args.concurrency,
+            max_queue=args.queue,
             processes=args.processes,
             max_batch=args.max_batch,
             timeout=args.timeout,
@@ -136,7 +154,11 @@ def run(args: argparse.Namespace) -> int:
             warm_up=args.workers == 1,
         )
     except ValueError as e:
+        sock.close()
         raise InputError(str(e)) from None
+    except BaseException:
+        sock.close()
+        raise
     if args.host not in ("127.0.0.1", "localhost", "::1") and api_key is None:
         print(
             f"unspin serve: warning: listening on {args.host} without an API key",
@@ -152,11 +174,38 @@ def run(args: argparse.Namespace) -> int:
     print(f"unspin serve: http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
     try:
         if args.workers > 1:
+            sock.close()  # uvicorn's supervisor binds the port itself for its workers
             os.environ[ENV_CONFIG] = json.dumps({**settings, "api_key_env": args.api_key_env})
             uvicorn.run("unspin.server:app_from_env", factory=True, workers=args.workers, **common)
         else:
-            uvicorn.Server(uvicorn.Config(app, **common)).run()
+            uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
         pass
+    finally:
+        sock.close()
     print("unspin serve: stopped", file=sys.stderr)
     return 0
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (0: a free port), or an InputError saying why not."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise InputError(
+            f"--host {host}: not an address this machine can listen on ({reason})"
+        ) from None
+    family, _type, _proto, _name, addr = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(addr)
+        sock.listen(2048)
+    except OSError as e:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    sock.set_inheritable(True)
+    return sock

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ._common import read_input
+from ._common import probability, read_input
 
 NAME = "trace"
 HELP = "find the source a spun text was made from, and show the substitutions"
@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top", type=int, default=5, metavar="K", help="candidates (default 5)")
     parser.add_argument(
         "--min-score",
-        type=float,
+        type=probability,
         default=0.0,
         metavar="S",
         help="drop candidates scoring below S (0..1)",
@@ -112,6 +112,8 @@ def _print_human(name: str, candidates: list[Any], header: bool) -> None:
             f"(copied {c.spun_coverage:.0%} of the words, {len(subs)} substitutions)"
         )
     best = candidates[0]
+    if best.pairs:
+        print(f"substitutions in candidate 1 ({best.id}), spun <- source:")
     for spun, original in best.pairs[:20]:
         print(f"   {spun!r} <- {original!r}")
     if len(best.pairs) > 20:

@@ -26,14 +26,26 @@ def _resiliparse() -> Extractor:
 def _trafilatura() -> Extractor:
     try:
         import trafilatura
-    except ImportError:
-        raise MissingDependencyError("HTML extraction", "trafilatura", "scan") from None
+    except ImportError as e:
+        raise MissingDependencyError(
+            "HTML extraction with trafilatura", _missing_package(e, "trafilatura"), "scan"
+        ) from None
 
     def extract(html: str) -> str:
         text = trafilatura.extract(html, include_comments=False, include_tables=False)
         return text or ""
 
     return extract
+
+
+def _missing_package(e: ImportError, wanted: str) -> str:
+    """The package really missing behind ``import wanted``: often one of its own imports, such
+    as lxml.html.clean, which lxml 6 moved out to the ``lxml_html_clean`` package."""
+    if "lxml_html_clean" in str(e) or (e.name or "").startswith("lxml.html.clean"):
+        return "lxml_html_clean"
+    if e.name and e.name.split(".")[0] != wanted:
+        return e.name.split(".")[0]
+    return wanted
 
 
 _FACTORIES: dict[str, Callable[[], Extractor]] = {

@@ -26,14 +26,11 @@ def read_parquet(path: Path, options: ReadOptions) -> Iterator[Record]:
         return
     schema = pf.schema_arrow
     tf, idf = options.text_field, options.id_field
-    if tf not in schema.names or not _is_string(pa, schema.field(tf).type):
-        found = ", ".join(f"{f.name}: {f.type}" for f in schema)
-        yield Record.failed(
-            name,
-            Location(name),
-            "schema",
-            f"expected a string column {tf!r}; the file has ({found})",
-        )
+    problem = _schema_problem(pa, schema, tf)
+    if problem is not None:
+        # one error per row, so that record counts stay true: the rows exist, their text not
+        for row in range(pf.metadata.num_rows):
+            yield Record.failed(f"{name}#row={row}", Location(name, row=row), "schema", problem)
         return
     columns = [tf] + ([idf] if idf in schema.names else [])
     row = 0
@@ -58,6 +55,28 @@ def read_parquet(path: Path, options: ReadOptions) -> Iterator[Record]:
                 f"row group {group} cannot be decoded ({lost} rows lost): {e}",
             )
             row = start + group_rows
+
+
+def schema_problem(path: Path, options: ReadOptions) -> str | None:
+    """Why the Parquet file at ``path`` has no usable text column (None when it has one, or
+    when the file cannot be read at all: the reader reports that per file)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MissingDependencyError("reading Parquet", "pyarrow", "scan") from None
+    try:
+        schema = pq.ParquetFile(path).schema_arrow
+    except (OSError, pa.ArrowException):
+        return None
+    return _schema_problem(pa, schema, options.text_field)
+
+
+def _schema_problem(pa: Any, schema: Any, tf: str) -> str | None:
+    if tf in schema.names and _is_string(pa, schema.field(tf).type):
+        return None
+    found = ", ".join(f"{f.name}: {f.type}" for f in schema)
+    return f"expected a string column {tf!r}; the file has ({found})"
 
 
 def _is_string(pa: Any, t: Any) -> bool:

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import DataFileError, UnspinError
 from . import models as m
 from .config import ServerConfig
-from .errors import CODES, ApiError, code_for_status, error_body
+from .errors import CODES, RETRY_AFTER_SECONDS, ApiError, code_for_status, error_body
 from .guard import Guard
 from .runner import Runner
 from .work import Resources
@@ -103,7 +103,9 @@ def build_app(config: ServerConfig | None = None) -> Guard:
 
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status)
+        # 503 says when to come back (RFC 9110 10.2.3), so clients back off rather than hammer
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if exc.status == 503 else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:

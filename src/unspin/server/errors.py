@@ -25,6 +25,9 @@ CODES: dict[str, int] = {
     "internal_error": 500,
 }
 
+#: Seconds a client told 503 ``busy`` should wait before retrying (the ``Retry-After`` header).
+RETRY_AFTER_SECONDS = 1
+
 
 class ApiError(Exception):
     """Raised by a handler to answer with a JSON error of a stable code."""
