@@ -133,7 +133,9 @@ def main() -> None:
         res = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(res)
         fixed, damage = _figures(res["rows"])
-        print(f"{model}: fixed {fixed:.3f} damage {damage:.4f} {res['wps']:.0f} w/s", file=sys.stderr)
+        print(
+            f"{model}: fixed {fixed:.3f} damage {damage:.4f} {res['wps']:.0f} w/s", file=sys.stderr
+        )
         for r in res["rows"]:
             print(f"  {r['id']}: {r}", file=sys.stderr)
 

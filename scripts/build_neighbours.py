@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Build ``src/unspin/data/neighbours.msgpack.gz``: every single word's thesaurus neighbours,
-in both directions, each with the thesauri that know the link, from the shipped reverse thesaurus (``data/lexicon.msgpack.gz``).
+in both directions, each with the thesauri that know the link, from the shipped reverse
+thesaurus (``data/lexicon.msgpack.gz``).
 
 The reverse thesaurus answers "which originals may this spun form stand for"; the neural
 restorer also needs the other direction (a spinner's table is not WordNet's) and two steps
@@ -37,8 +38,9 @@ def main() -> None:
         w: " ".join(f"{n}:{b}" for n, b in sorted(ns.items())) for w, ns in sorted(links.items())
     }
     out = ROOT / "src" / "unspin" / "data" / lexicon.NEIGHBOURS_FILE
-    datafile.write(out, lexicon.NEIGHBOURS_FORMAT, lexicon.NEIGHBOURS_VERSION, payload,
-                   built_from=lexicon.FILE)
+    datafile.write(
+        out, lexicon.NEIGHBOURS_FORMAT, lexicon.NEIGHBOURS_VERSION, payload, built_from=lexicon.FILE
+    )
     n_links = sum(len(v) for v in links.values())
     print(f"{out.name}: {len(payload)} words, {n_links} directed links")
 

@@ -83,11 +83,11 @@ def detect(
     comes from the trigram pass; a neural model, when chosen, re-reads only texts that pass
     did not find clearly clean (a cascade) and gives their spans."""
     context_model = resolve(model)
-    model = evidence.model("full")
+    clf = evidence.model("full")
     words = len(word_norms(text))
     if threshold is None:
-        short = words < evidence.LONG_TEXT_WORDS and model.threshold_short is not None
-        threshold = model.threshold_short if short and model.threshold_short else model.threshold
+        short = words < evidence.LONG_TEXT_WORDS and clf.threshold_short is not None
+        threshold = clf.threshold_short if short and clf.threshold_short else clf.threshold
     if words == 0:
         return Detection(0.0, "uncertain", reasons=["too short: no words"])
     if not looks_english(text):
@@ -105,7 +105,7 @@ def detect(
             fingerprints,
             keys=[k for b in blocks for k in b.keys],
         )
-    score = model.prob(x)
+    score = clf.prob(x)
     if is_neural(context_model) and score >= threshold - NEURAL_CASCADE_BAND:
         fixes = [f for b in analyse(text, channel, model=context_model) for f in b.fixes]
         used = context_model
@@ -116,8 +116,9 @@ def detect(
             f.spun,
             f.original,
             round(f.confidence, 4),
-            f.evidence.note if is_neural(used) else
-            f"{f.evidence.note}; context model gain {f.evidence.lm_gain:+.1f}",
+            f.evidence.note
+            if is_neural(used)
+            else f"{f.evidence.note}; context model gain {f.evidence.lm_gain:+.1f}",
         )
         for f in fixes
         if f.confidence >= SPAN_MIN_CONFIDENCE
@@ -130,8 +131,16 @@ def detect(
             )
     for c in collocations.find(text) if broken_collocations else ():
         if not any(s.start < c.end and c.start < s.end for s in spans):
-            spans.append(Span(c.start, c.end, c.text, c.suggestion, _sigmoid(c.strength),
-                              f"broken collocation: {c.note}"))
+            spans.append(
+                Span(
+                    c.start,
+                    c.end,
+                    c.text,
+                    c.suggestion,
+                    _sigmoid(c.strength),
+                    f"broken collocation: {c.note}",
+                )
+            )
     spans.sort(key=lambda s: s.start)
     reasons = _reasons(x, spans)
     if words < MIN_WORDS:

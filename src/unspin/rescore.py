@@ -50,6 +50,8 @@ class NeuralPriors:
 
     related1: float = -3.0  # a one-step thesaurus neighbour (either direction)
     agreement: float = 1.0  # per extra thesaurus that knows the link (at most two)
+    # the link runs the spinner's way: the candidate's own thesaurus entry lists the spun word
+    spinner_direction: float = 1.0
     related2: float = -5.0  # two steps, and proposed by the model itself
     rank: float = 0.0  # per rank in the reverse thesaurus (unused: the model judges)
     # share of the trigram's plain (unigram) preference for the candidate that it does not get
@@ -191,6 +193,7 @@ class SentenceScorer:
                 continue
             links = lexicon.neighbour_links(spun_w)
             cands: dict[str, int] = dict.fromkeys(links, 1)
+            spinner_way = {o for o, _ in lexicon.originals(spun_w)}
             dist = dists.get(i)
             if dist is not None and p.top_k:
                 top = np.argpartition(-dist, p.top_k)[: p.top_k]
@@ -206,12 +209,18 @@ class SentenceScorer:
                 if r == 1:
                     agree = min(2, links[w].bit_count() - 1)
                     prior = p.related1 + p.agreement * agree + boost
+                    if w in spinner_way:
+                        prior += p.spinner_direction
                 else:
                     prior = p.related2 + boost
                 if shape == 1:
                     prior -= p.name_penalty
-                note = "thesaurus neighbour" if r == 1 else "expected by the model; 2 thesaurus steps"
-                out.append(Proposal(i, i + 1, (w,), prior, "thesaurus" if r == 1 else "model", note))
+                note = (
+                    "thesaurus neighbour" if r == 1 else "expected by the model; 2 thesaurus steps"
+                )
+                out.append(
+                    Proposal(i, i + 1, (w,), prior, "thesaurus" if r == 1 else "model", note)
+                )
         # document evidence and the frequency discount
         final = []
         for pr in out:
@@ -336,4 +345,3 @@ def fix_article(
             gap = text[article.end : words[first].start]
             return article.start, match_case(wanted, article.text) + gap + original
     return start, original
-

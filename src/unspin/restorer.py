@@ -109,9 +109,18 @@ def analyse(
         feats, doc_logit = _document_evidence(text, block, first, keys)
         boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
         if scorer is not None:
-            found = _neural_block(text, block, scorer, doc, max(0.0, boost) * LN10 if two_pass else 0.0)
+            found = _neural_block(
+                text, block, scorer, doc, max(0.0, boost) * LN10 if two_pass else 0.0
+            )
             fixes = [
-                Fix(start, end, spun, original, calibration.confidence(ev, doc_logit, neural=True), ev)
+                Fix(
+                    start,
+                    end,
+                    spun,
+                    original,
+                    calibration.confidence(ev, doc_logit, neural=True),
+                    ev,
+                )
                 for start, end, spun, original, ev in found
             ]
             yield BlockAnalysis(first, keys, feats, doc_logit, fixes)

@@ -104,6 +104,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="server processes, each with its own models and limits (default: %(default)s)",
     )
     parser.add_argument(
+        "--model",
+        metavar="NAME",
+        help="context model for restore and detect: auto (default: the neural model if "
+        "installed, else the trigram), trigram, smollm2-135m, gemma3-270m",
+    )
+    parser.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )
 
@@ -124,6 +130,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--concurrency must be >= 0 (0: one per core), got {args.concurrency}")
     if args.queue < 0:
         raise InputError(f"--queue must be at least 0, got {args.queue}")
+    from ..lm import resolve
+
+    # The library's default model, for this process and every worker it starts.
+    os.environ["UNSPIN_MODEL"] = resolve(args.model)
     # Bind now: a bad address or a busy port fails in one line, before the URL is announced.
     sock = _bind(args.host, args.port)
     args.port = sock.getsockname()[1]

@@ -25,6 +25,7 @@ from pydantic import Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import DataFileError, UnspinError
+from ..lm import resolve
 from . import models as m
 from .config import ServerConfig
 from .errors import CODES, RETRY_AFTER_SECONDS, ApiError, code_for_status, error_body
@@ -164,6 +165,7 @@ def build_app(config: ServerConfig | None = None) -> Guard:
             profiles=sorted(profiles),
             trace=has_trace,
             auth=cfg.api_key is not None,
+            model=resolve(None),
             limits=m.Limits(
                 max_bytes=cfg.max_bytes,
                 max_batch=cfg.max_batch,

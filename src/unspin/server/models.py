@@ -64,6 +64,9 @@ class DetectResponse(BaseModel):
     spans: list[SpanOut]
     profile: str | None = None
     reasons: list[str] = Field(default_factory=list)
+    model: str = Field(
+        default="sphinx-trigram", description="The context model that gave the spans."
+    )
 
 
 # --- restore --------------------------------------------------------------------------------
@@ -102,6 +105,9 @@ class RestoreResponse(BaseModel):
     text: str = Field(description="The restored text.")
     fixes: list[FixOut]
     warnings: list[str] = Field(default_factory=list)
+    model: str = Field(
+        default="sphinx-trigram", description="The context model that chose the fixes."
+    )
 
 
 # --- trace ----------------------------------------------------------------------------------
@@ -217,6 +223,7 @@ class VersionInfo(BaseModel):
     profiles: list[str] = Field(description="Profile names a request may give.")
     trace: bool = Field(description="Whether an index is loaded and /v1/trace is available.")
     auth: bool = Field(description="Whether /v1 requests need an X-API-Key header.")
+    model: str = Field(description="The context model restore and detect use.")
     limits: Limits
 
 

