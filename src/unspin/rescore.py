@@ -60,14 +60,14 @@ class NeuralPriors:
     name_penalty: float = 3.0  # a capitalised word inside a sentence is usually a name
     document_weight: float = 0.5 * LN10  # per log10 of the document's LLR for the rule
     margin: float = 0.0  # gain + prior must exceed this
-    screen: float = -4.0  # first-token gain + prior needed to be rescored
-    per_span: int = 3  # candidates rescored per span
+    screen: float = -3.0  # first-token gain + prior needed to be rescored
+    per_span: int = 2  # candidates rescored per span
     # the model's own expectations considered at a word (0: none). Off: two thesaurus steps
     # through Moby link almost any two words, and in a heavily spun sentence the model's
     # favourite fluent word wins by many nats (measured on synthetic tune data and read on
     # real spins).
     top_k: int = 0
-    right_window: int = 6  # units (words or punctuation) of right context rescored
+    right_window: int = 4  # units (words or punctuation) of right context rescored
     context_tokens: int = 48  # tokens of the previous sentence read as context
 
 

@@ -90,8 +90,14 @@ class ScanConfig:
     min_confidence: float = 0.5
     index: str | None = None
     top: int = 3
+    # crawl scale stays on the fast path unless a neural model is asked for by name
+    model: str = "trigram"
 
     def __post_init__(self) -> None:
+        from .lm import resolve
+
+        # an unknown name fails here, listing the choices
+        object.__setattr__(self, "model", resolve(self.model))
         if not self.tasks:
             raise InputError("no task given; choose from " + ", ".join(TASKS))
         unknown = [t for t in self.tasks if t not in TASKS]
@@ -123,7 +129,7 @@ def _detect(text: str, cfg: ScanConfig, out: dict[str, Any]) -> None:
     import unspin
 
     detect = cast(Callable[..., Any], unspin.detect)
-    d = detect(text, profile=cfg.profile, threshold=cfg.threshold).to_dict()
+    d = detect(text, profile=cfg.profile, threshold=cfg.threshold, model=cfg.model).to_dict()
     out["score"] = d.get("score")
     out["label"] = d.get("label")
     out["profile"] = d.get("profile")
@@ -145,7 +151,7 @@ def _check(text: str, cfg: ScanConfig, out: dict[str, Any]) -> None:
 def _restore(text: str, cfg: ScanConfig, out: dict[str, Any]) -> None:
     from .restorer import restore
 
-    r = restore(text, profile=cfg.profile, min_confidence=cfg.min_confidence)
+    r = restore(text, profile=cfg.profile, min_confidence=cfg.min_confidence, model=cfg.model)
     out["restored"] = r.text
     out["fixes"] = [f.to_dict() for f in r.fixes]
 

@@ -55,6 +55,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
     parser.add_argument("--profile", help="spinner profile to use")
     parser.add_argument(
+        "--model",
+        default="trigram",
+        metavar="NAME",
+        help="context model for detect and restore: trigram (default, the fast path), "
+        "smollm2-135m, gemma3-270m, auto",
+    )
+    parser.add_argument(
         "--threshold", type=probability, help="detect: score threshold for 'spun' (0..1)"
     )
     parser.add_argument(
@@ -78,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         profile=args.profile,
         threshold=args.threshold,
         min_confidence=args.min_confidence,
+        model=args.model,
         index=args.index,
         top=args.top,
     )
