@@ -30,6 +30,7 @@ python -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extr
 
 # The [all] extra names unspin itself (unspin[scan,...]), which pip-compile writes as a
 # `unspin @ file:///...` line that cannot be hashed; the tests install unspin editable instead.
+# (pip-compile's "may be rejected by pip install" note is about that line, removed here.)
 python - <<'PY'
 import re
 p = "requirements/test.txt"
