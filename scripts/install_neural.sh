@@ -22,11 +22,13 @@ sys.exit(0 if ok else 1)
 PY
 then
   echo "install_neural: compiling llama-cpp-python 0.3.36 (about 10 minutes on 2 cores)"
+  grep '^llama-cpp-python==' requirements/neural.txt > "${TMPDIR:-/tmp}/unspin-llama-req.txt"
   CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAVA_BUILD=OFF" \
   CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \
     "$PY" -m pip install -q --disable-pip-version-check --no-cache-dir --no-deps \
-      "llama-cpp-python==0.3.36"
+      --require-hashes -r "${TMPDIR:-/tmp}/unspin-llama-req.txt"
 fi
-"$PY" -m pip install -q --disable-pip-version-check --no-deps -r requirements/neural.txt
+"$PY" -m pip install -q --disable-pip-version-check --no-deps --require-hashes \
+  -r requirements/neural.txt
 # The models load and score a sentence (fails loudly here, not in the middle of a job).
 "$PY" -m unspin.neural

