@@ -66,6 +66,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--docs", type=int, default=40, help="eval documents per profile")
     ap.add_argument("--model", default="trigram", help="context model (see unspin.lm.resolve)")
+    ap.add_argument("--honest", type=int, default=30, help="honest eval documents per kind")
     args = ap.parse_args()
     from unspin.lm import is_neural, resolve
 
@@ -126,7 +127,9 @@ def main() -> None:
     honest_rows = []
     for kind in ("news", "prose", "technical", "legal", "nonnative"):
         try:
-            texts = [d.text for d in documents(kind, None) if split_of(d.id) == "eval"][:30]
+            texts = [d.text for d in documents(kind, None) if split_of(d.id) == "eval"][
+                : args.honest
+            ]
         except Exception as e:  # a kind whose corpus is not installed
             honest_rows.append([kind, 0, f"not measured: {e}"[:80]])
             continue
@@ -185,6 +188,7 @@ def main() -> None:
         "Restore: synthetic spins, honest text, cost"
         + ("" if not neural else f" (neural model {model})"),
         f"python benchmarks/bench_restore.py --docs {args.docs}"
+        + ("" if args.honest == 30 else f" --honest {args.honest}")
         + ("" if not neural else f" --model {model}"),
         body,
     )
