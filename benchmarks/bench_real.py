@@ -61,14 +61,20 @@ def substituted_spans(spun: str, original: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def candidate_recall(spun: str, original: str, model: str) -> tuple[int, int]:
-    """(spans whose original is among the candidates, spans)."""
+def candidate_recall(spun: str, original: str, model: str) -> tuple[int, int, int, int]:
+    """(spans whose original is among the candidates, spans, the same for one-word spans)."""
     from unspin.restorer import candidate_spans, channel_for
 
     spans = substituted_spans(spun, original)
     cands = candidate_spans(spun, channel_for(None), model=model)
-    hits = sum(1 for s, e, orig in spans if orig in cands.get((s, e), ()))
-    return hits, len(spans)
+    hit = [orig in cands.get((s, e), ()) for s, e, orig in spans]
+    one = [" " not in spun[s:e] and " " not in orig for s, e, orig in spans]
+    return (
+        sum(hit),
+        len(spans),
+        sum(h for h, o in zip(hit, one, strict=True) if o),
+        sum(one),
+    )
 
 
 def child(model: str, pairs_path: Path) -> dict[str, Any]:
@@ -80,22 +86,22 @@ def child(model: str, pairs_path: Path) -> dict[str, Any]:
     pairs = [json.loads(line) for line in pairs_path.read_text().splitlines() if line.strip()]
     unspin.restore("The head of state signed the invoice.", model=model)  # warm up
     rows, words, seconds = [], 0, 0.0
-    hits = total = 0
+    cand = [0, 0, 0, 0]
     for p in pairs:
         t0 = time.perf_counter()
         r = unspin.restore(p["spun_text"], model=model)
         seconds += time.perf_counter() - t0
         words += len(p["spun_text"].split())
         s = sc.score(p["spun_text"], p["original_text"], r.text)
-        h, n = candidate_recall(p["spun_text"], p["original_text"], model)
-        hits, total = hits + h, total + n
-        rows.append({"id": p["id"], "family": p.get("family", ""), **s, "cand": [h, n]})
+        c = candidate_recall(p["spun_text"], p["original_text"], model)
+        cand = [a + b for a, b in zip(cand, c, strict=True)]
+        rows.append({"id": p["id"], "family": p.get("family", ""), **s, "cand": list(c)})
     return {
         "model": model,
         "rows": rows,
         "wps": words / seconds,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "cand": [hits, total],
+        "cand": cand,
     }
 
 
@@ -139,13 +145,21 @@ def main() -> None:
         for r in res["rows"]:
             print(f"  {r['id']}: {r}", file=sys.stderr)
 
-    head = ["model", "fixed", "damage", "candidate recall", "words/s (1 thread)", "peak MB"]
+    head = [
+        "model",
+        "fixed",
+        "damage",
+        "candidate recall",
+        "(one-word spans)",
+        "words/s (1 thread)",
+        "peak MB",
+    ]
     ids = [r["id"] for r in results[0]["rows"]] if results else []
     head += [f"{i} fixed / damage" for i in ids]
     rows = []
     for res in results:
         fixed, damage = _figures(res["rows"])
-        h, n = res["cand"]
+        h, n, h1, n1 = res["cand"]
         per = [f"{_figures([r])[0]:.3f} / {_figures([r])[1]:.2%}" for r in res["rows"]]
         rows.append(
             [
@@ -153,6 +167,7 @@ def main() -> None:
                 f"{fixed:.3f}",
                 f"{damage:.2%}",
                 f"{h}/{n} ({h / max(n, 1):.0%})",
+                f"{h1}/{n1} ({h1 / max(n1, 1):.0%})",
                 f"{res['wps']:.0f}",
                 f"{res['peak_mb']:.0f}",
                 *per,
@@ -163,7 +178,8 @@ def main() -> None:
         "text, not in the repository), scored by the shared `score_restore.py` on word tokens: "
         "fixed = share of spun-vs-original word errors removed, damage = share of already-right "
         "tokens changed. Candidate recall: substituted spans (up to 3 words a side, from a word "
-        "alignment) whose original is among the restorer's candidates at that span. Each model "
+        "alignment) whose original is among the restorer's candidates at that span, and the "
+        "same for the spans of one word each side. Each model "
         "in its own process, one thread; words/s includes the trigram first pass.\n\n"
         + table(head, rows)
         + "\n\nTarget (issue 11): fixed >= 0.90 with damage <= 1%; candidate recall >= 90%."
