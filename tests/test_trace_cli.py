@@ -200,7 +200,7 @@ def test_trace_pairs_feed_learn_from_trace(
     rules = {(r.spun, r.original) for rs in learned.rules.values() for r in rs}
     revealed = {(s, o) for r in records for s, o in r["pairs"]}
     assert rules == revealed and len(rules) >= 10
-    assert f"{len(rules)} rules from 3 documents" in err
+    assert f"{len(rules)} rules from 3 (spun, original) pairs" in err
     counts = {(r.spun, r.original): r.count for rs in learned.rules.values() for r in rs}
     for pair in revealed:
         assert counts[pair] == sum(list(map(tuple, r["pairs"])).count(pair) for r in records)
