@@ -57,7 +57,7 @@ def read_input(path: str) -> str:
     return decode_text(data, path)
 
 
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 18  # 256 kB: about one restorer block (BLOCK_TOKENS)
 
 
 def read_chunks(path: str, chunk_bytes: int | None = None) -> Iterator[str]:

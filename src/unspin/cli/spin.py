@@ -57,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             f"unknown profile {args.profile!r}; available: {', '.join(available_profiles())}"
         )
-    # Spun in paragraph blocks of about a megabyte (each with the same key): bounded memory
-    # on any input size. A text under a megabyte is spun in one piece, as spin() does.
+    # Spun in paragraph blocks of about 256 kB (each with the same key): bounded memory
+    # on any input size. A shorter text is spun in one piece, as spin() does.
     if args.json:
         _write_json(args)
         return 0
