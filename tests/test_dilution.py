@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import unspin
+from unspin.detector import detect
 from unspin.spinner import spin
 
 SPUN_SOURCE = (
@@ -67,13 +67,13 @@ def spun_paragraph(rate: float = 0.3, seed: int = 1) -> str:
 @pytest.mark.parametrize("times", [1, 2, 5, 20])
 def test_a_spun_paragraph_repeated_stays_spun(times: int) -> None:
     # before blocks: 0.997 once, 0.952 twice, 0.624 five times (clean), 0.169 twenty times
-    d = unspin.detect("\n\n".join([spun_paragraph()] * times))
+    d = detect("\n\n".join([spun_paragraph()] * times))
     assert d.label == "spun", (times, d.score)
     assert d.blocks and d.blocks[0].score == pytest.approx(d.score, abs=1e-4)
 
 
 def test_honest_document_is_clean() -> None:
-    d = unspin.detect("\n\n".join(HONEST_PARAGRAPHS))
+    d = detect("\n\n".join(HONEST_PARAGRAPHS))
     assert d.label == "clean", d.score
 
 
@@ -83,7 +83,7 @@ def test_one_spun_paragraph_in_an_honest_document_is_flagged_with_its_spans() ->
     text = "\n\n".join(HONEST_PARAGRAPHS[:mid] + [para] + HONEST_PARAGRAPHS[mid:])
     start = text.index(para)
     end = start + len(para)
-    d = unspin.detect(text)
+    d = detect(text)
     assert d.label == "spun", d.score  # before blocks: 0.614, clean
     inside = [s for s in d.spans if start <= s.start < end]
     assert len(inside) >= 3

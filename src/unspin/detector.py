@@ -155,7 +155,10 @@ def detect_chunks(
             first_window = len(state.scores)
             state.add_chunk(chunk, base, blocks, fingerprints, clf)
             chunk_best = max(state.scores[first_window:], default=0.0)
-            if is_neural(context_model) and chunk_best >= clf.threshold - NEURAL_CASCADE_BAND:
+            cascade_at = (threshold if threshold is not None else clf.threshold) - (
+                NEURAL_CASCADE_BAND
+            )
+            if is_neural(context_model) and chunk_best >= cascade_at:
                 fixes = [f for b in analyse(chunk, channel, model=context_model) for f in b.fixes]
                 used = context_model
             chunk_spans = _spans(chunk, fixes, fp, broken_collocations, used)
@@ -420,14 +423,37 @@ def _reasons(x: dict[str, float], spans: list[Span]) -> list[str]:
 # --- the cheap path ----------------------------------------------------------------------
 
 
-def is_spun(text: str, *, chunk_words: int = 400) -> bool:
-    """Cheap check: True as soon as one chunk of the text looks spun. No context model."""
+def check_score(text: str, *, chunk_words: int = 400) -> float:
+    """The cheap path's score: the highest dictionary-only spin probability of the text's
+    chunks of ``chunk_words`` words (no context model)."""
     model = evidence.model("cheap")
+    tokens = text.split()
+    best = 0.0
+    for i in range(0, max(len(tokens), 1), chunk_words):
+        chunk = " ".join(tokens[i : i + chunk_words])
+        if len(chunk.split()) < MIN_WORDS and i > 0:
+            break
+        best = max(best, model.prob(evidence.cheap_features(chunk)))
+    return best
+
+
+def is_spun(text: str, *, chunk_words: int = 400, threshold: float | None = None) -> bool:
+    """Cheap check: True as soon as one chunk of the text looks spun. No context model.
+
+    It is a prefilter for :func:`detect`, set for recall: the default threshold (the cheap
+    model's ``recall_threshold``, fitted by ``benchmarks/bench_check.py`` on the tune split)
+    lets through at least 95% of the texts detect labels spun; what it lets through still
+    needs detect for a verdict."""
+    model = evidence.model("cheap")
+    if threshold is None:
+        threshold = model.recall_threshold
+    if threshold is None:
+        threshold = model.threshold
     tokens = text.split()
     for i in range(0, max(len(tokens), 1), chunk_words):
         chunk = " ".join(tokens[i : i + chunk_words])
         if len(chunk.split()) < MIN_WORDS and i > 0:
             break
-        if model.prob(evidence.cheap_features(chunk)) >= model.threshold:
+        if model.prob(evidence.cheap_features(chunk)) >= threshold:
             return True
     return False
