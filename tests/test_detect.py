@@ -41,7 +41,7 @@ def test_spun_and_honest_are_told_apart_with_reasons() -> None:
         assert spun[s.start : s.end] == s.text and s.reason and 0 <= s.score <= 1
     assert d_spun.profile == "filler" and d_honest.profile is None
     as_dict = d_spun.to_dict()
-    assert set(as_dict) == {"score", "label", "spans", "profile", "reasons", "model"}
+    assert set(as_dict) == {"score", "label", "spans", "profile", "reasons", "model", "blocks"}
 
 
 # Written for these tests: a news brief in the style of the auto-blog spinners that rewrite

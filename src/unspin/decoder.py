@@ -28,6 +28,8 @@ NAME_PENALTY = 1.5
 # the spun word) does not find it worse than keeping by more than this, in log10.
 PRUNE_MARGIN = 1.0
 MAX_CONSIDER = 10  # candidates per span scored by the context model (best priors first)
+# Phrases memoised per channel (a few hundred bytes to a few kB each): the bound on its memory.
+MAX_PHRASES = 200_000
 MAX_CANDIDATES = 6  # per span, after pruning
 BEAM = 8  # states kept per position
 
@@ -239,7 +241,7 @@ def phrase(spun: tuple[str, ...], lm: ContextModel, channel: Channel) -> Phrase:
         cands = channel.candidates(spun)
         if not cands and len(spun) > 1:
             return _NO_PHRASE  # most word pairs and triples: not worth a memo entry
-        if len(memo) > 200_000:
+        if len(memo) > MAX_PHRASES:
             memo.clear()
         # The share of the model's plain frequency preference a thesaurus candidate loses
         # (see ``Priors.frequency_discount``).

@@ -15,17 +15,20 @@ the evidence is strong.
 
 from __future__ import annotations
 
+import bisect
 import math
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import collocations, evidence
 from .fingerprints import FingerprintList, bundled
+from .fixes import Evidence, Fix
 from .lm import TRIGRAM, is_neural, resolve
 from .profile import Profile
-from .restorer import analyse, channel_for, looks_english
-from .text import word_norms
+from .restorer import BlockAnalysis, analyse, channel_for, looks_english
+from .text import paragraphs, word_norms
 
 MIN_WORDS = 30  # shorter texts are "uncertain": too little evidence either way
 UNCERTAIN_BAND = 0.15  # scores this close below the threshold are "uncertain"
@@ -33,6 +36,14 @@ UNCERTAIN_BAND = 0.15  # scores this close below the threshold are "uncertain"
 # threshold: clearly clean text (most of a crawl) never pays for the model.
 NEURAL_CASCADE_BAND = 0.4
 SPAN_MIN_CONFIDENCE = 0.5
+# Detection is by blocks: paragraphs grouped into windows of about this many words, each
+# scored on its own; the document's score is its strongest block's.
+WINDOW_WORDS = 300
+MIN_REPEAT_WORDS = 8  # a paragraph this long repeated word for word is scored once
+TOP_BLOCKS = 5  # the strongest blocks reported
+MAX_SPANS = 5000  # on a larger text only the spans of the strongest blocks are kept
+MAX_SEEN = 200_000  # paragraphs remembered for repeats (bounds memory on huge inputs)
+MAX_PAIRS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +56,16 @@ class Span:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One scored block of the text: characters start..end, its words and spin score."""
+
+    start: int
+    end: int
+    words: int
+    score: float
+
+
 @dataclass(slots=True)
 class Detection:
     score: float
@@ -54,6 +75,7 @@ class Detection:
     reasons: list[str] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
     model: str = TRIGRAM  # the context model whose fixes gave the spans
+    blocks: list[Block] = field(default_factory=list)  # the strongest blocks, best first
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +85,7 @@ class Detection:
             "profile": self.profile,
             "reasons": list(self.reasons),
             "model": self.model,
+            "blocks": [asdict(b) for b in self.blocks],
         }
 
 
@@ -77,38 +100,128 @@ def detect(
 ) -> Detection:
     """Score how likely ``text`` is machine-spun, with the spans that give it away.
 
-    ``broken_collocations`` also shows word pairs that read as a spun collocation
+    The text is judged by blocks (:data:`WINDOW_WORDS`-word windows of whole paragraphs, a
+    paragraph repeated word for word counted once): the score is the strongest block's, so
+    one spun passage in a long honest document, or one spun passage repeated, is not diluted
+    to clean. ``broken_collocations`` also shows word pairs that read as a spun collocation
     (:mod:`unspin.collocations`): weak evidence that costs about a sixth of the run time, off
     by default. ``model`` names the context model (:func:`unspin.lm.resolve`). The score
     comes from the trigram pass; a neural model, when chosen, re-reads only texts that pass
     did not find clearly clean (a cascade) and gives their spans."""
+    return detect_chunks(
+        [text],
+        profile=profile,
+        threshold=threshold,
+        fingerprints=fingerprints,
+        broken_collocations=broken_collocations,
+        model=model,
+    )
+
+
+def detect_chunks(
+    chunks: Iterable[str],
+    *,
+    profile: Profile | str | Path | None = None,
+    threshold: float | None = None,
+    fingerprints: FingerprintList | None = None,
+    broken_collocations: bool = False,
+    model: str | None = None,
+) -> Detection:
+    """:func:`detect` over a text given in pieces that end at paragraph boundaries (as
+    ``unspin detect`` reads a file), in memory bounded by the largest piece: offsets are in
+    the whole text, and on a very large text only the spans of the strongest blocks are kept
+    (:data:`MAX_SPANS`)."""
     context_model = resolve(model)
     clf = evidence.model("full")
-    words = len(word_norms(text))
-    if threshold is None:
-        short = words < evidence.LONG_TEXT_WORDS and clf.threshold_short is not None
-        threshold = clf.threshold_short if short and clf.threshold_short else clf.threshold
+    channel = channel_for(profile)
+    fp = bundled() if fingerprints is None else fingerprints
+    state = _Windows()
+    words = 0
+    base = 0
+    spans: list[tuple[float, Span]] = []  # (the score of its block, span)
+    pairs: set[tuple[str, str]] = set()
+    used = TRIGRAM
+    dropped = 0
+    for n_chunk, chunk in enumerate(chunks):
+        n_words = len(word_norms(chunk))
+        if n_chunk == 0 and n_words and not looks_english(chunk):
+            return Detection(
+                0.0, "uncertain", reasons=["not English: unspin models English only"]
+            )
+        words += n_words
+        if n_words:
+            blocks = list(analyse(chunk, channel))
+            fixes = [f for b in blocks for f in b.fixes]
+            first_window = len(state.scores)
+            state.add_chunk(chunk, base, blocks, fingerprints, clf)
+            chunk_best = max(state.scores[first_window:], default=0.0)
+            cascade_at = (threshold if threshold is not None else clf.threshold) - (
+                NEURAL_CASCADE_BAND
+            )
+            if is_neural(context_model) and chunk_best >= cascade_at:
+                fixes = [f for b in analyse(chunk, channel, model=context_model) for f in b.fixes]
+                used = context_model
+            chunk_spans = _spans(chunk, fixes, fp, broken_collocations, used)
+            pairs.update(
+                (f.spun.lower(), f.original.lower())
+                for f in fixes
+                if f.confidence >= SPAN_MIN_CONFIDENCE and len(pairs) < MAX_PAIRS
+            )
+            for sp in chunk_spans:
+                sp = replace(sp, start=sp.start + base, end=sp.end + base)
+                spans.append((state.score_at(sp.start), sp))
+            if len(spans) > 2 * MAX_SPANS:
+                spans.sort(key=lambda t: -t[0])
+                dropped += len(spans) - MAX_SPANS
+                del spans[MAX_SPANS:]
+        base += len(chunk)
+    state.close(clf)
     if words == 0:
         return Detection(0.0, "uncertain", reasons=["too short: no words"])
-    if not looks_english(text):
-        return Detection(0.0, "uncertain", reasons=["not English: unspin models English only"])
-    channel = channel_for(profile)
-    blocks = list(analyse(text, channel))
-    fixes = [f for b in blocks for f in b.fixes]
-    used = TRIGRAM
-    if len(blocks) == 1 and blocks[0].features and fingerprints is None:
-        x = blocks[0].features  # the decoder already read this text's evidence
-    else:
-        x = evidence.features(
-            text,
-            [e for b in blocks for e in b.evidence],
-            fingerprints,
-            keys=[k for b in blocks for k in b.keys],
+    if len(spans) > MAX_SPANS:
+        spans.sort(key=lambda t: -t[0])
+        dropped += len(spans) - MAX_SPANS
+        del spans[MAX_SPANS:]
+    kept = sorted((sp for _, sp in spans), key=lambda s: s.start)
+    best = state.best()
+    x = best.features if best is not None else {}
+    score = best.score if best is not None else 0.0
+    if threshold is None:
+        short = state.distinct_words < evidence.LONG_TEXT_WORDS and clf.threshold_short
+        threshold = clf.threshold_short if short and clf.threshold_short else clf.threshold
+    reasons = _reasons(x, kept) if x else []
+    if len(state.scores) > 1 and best is not None:
+        reasons.append(
+            f"strongest block: characters {best.start}-{best.end} "
+            f"({best.words} words, {len(state.scores)} blocks)"
         )
-    score = clf.prob(x)
-    if is_neural(context_model) and score >= threshold - NEURAL_CASCADE_BAND:
-        fixes = [f for b in analyse(text, channel, model=context_model) for f in b.fixes]
-        used = context_model
+    if dropped:
+        reasons.append(f"{len(kept)} spans shown (those in the strongest blocks), {dropped} more")
+    if words < MIN_WORDS:
+        label = "uncertain"
+        reasons.insert(0, f"too short: {words} words (at least {MIN_WORDS} for a verdict)")
+    elif score >= threshold:
+        label = "spun"
+    elif score >= threshold - UNCERTAIN_BAND:
+        label = "uncertain"
+    else:
+        label = "clean"
+    if channel.profile is not None and x.get("profile_per100", 0.0) > 0:
+        prof: str | None = channel.profile.name
+    else:
+        prof = best_matching_profile(pairs)
+    if prof is not None:
+        reasons.append(f"substitutions match the '{prof}' spinner family")
+    return Detection(score, label, kept, prof, reasons, x, used, state.top(TOP_BLOCKS))
+
+
+def _spans(
+    text: str,
+    fixes: list[Fix],
+    fp: FingerprintList,
+    broken_collocations: bool,
+    used: str,
+) -> list[Span]:
     spans = [
         Span(
             f.start,
@@ -123,7 +236,6 @@ def detect(
         for f in fixes
         if f.confidence >= SPAN_MIN_CONFIDENCE
     ]
-    fp = bundled() if fingerprints is None else fingerprints
     for h in fp.find(text):
         if not any(s.start <= h.start < s.end for s in spans):
             spans.append(
@@ -141,30 +253,132 @@ def detect(
                     f"broken collocation: {c.note}",
                 )
             )
-    spans.sort(key=lambda s: s.start)
-    reasons = _reasons(x, spans)
-    if words < MIN_WORDS:
-        label = "uncertain"
-        reasons.insert(0, f"too short: {words} words (at least {MIN_WORDS} for a verdict)")
-    elif score >= threshold:
-        label = "spun"
-    elif score >= threshold - UNCERTAIN_BAND:
-        label = "uncertain"
-    else:
-        label = "clean"
-    if channel.profile is not None and x["profile_per100"] > 0:
-        prof: str | None = channel.profile.name
-    else:
-        prof = best_matching_profile(
-            {
-                (f.spun.lower(), f.original.lower())
-                for f in fixes
-                if f.confidence >= SPAN_MIN_CONFIDENCE
-            }
+    return spans
+
+
+@dataclass(slots=True)
+class _Window:
+    start: int
+    end: int
+    words: int
+    score: float
+    features: dict[str, float]
+
+
+class _Windows:
+    """The text's blocks as it is read: paragraphs grouped into windows of about
+    WINDOW_WORDS words, each scored on its own evidence. A paragraph seen before word for
+    word is not scored again (one passage repeated is judged as that passage)."""
+
+    def __init__(self) -> None:
+        self.scores: list[float] = []  # one per window, in text order
+        self.ends: list[int] = []  # each window's end offset (for score_at)
+        self.seen: dict[int, int] = {}  # paragraph hash -> its window
+        self.dup_at: list[tuple[int, int, int]] = []  # (start, end, window) of repeats
+        self.distinct_words = 0
+        self.kept: list[_Window] = []  # the strongest windows (at most TOP_BLOCKS)
+        self._best: _Window | None = None
+        # the window being filled: (paragraph text, global offset, words, evidence, keys)
+        self._paras: list[tuple[str, int, int]] = []
+        self._ev: list[Evidence] = []
+        self._keys: list[str] = []
+        self._words = 0
+        self._fp: FingerprintList | None = None
+
+    def add_chunk(
+        self,
+        chunk: str,
+        base: int,
+        blocks: list[BlockAnalysis],
+        fingerprints: FingerprintList | None,
+        clf: evidence.Model,
+    ) -> None:
+        self._fp = fingerprints
+        starts = [s for b in blocks for s in b.starts]
+        evs = [e for b in blocks for e in b.evidence]
+        keys = [k for b in blocks for k in b.keys]
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        i = 0
+        for offset, para in paragraphs(chunk):
+            end = offset + len(para)
+            mine = []
+            while i < len(order) and starts[order[i]] < end:
+                if starts[order[i]] >= offset:
+                    mine.append(order[i])
+                i += 1
+            n = len(word_norms(para))
+            h = hash(para) if n >= MIN_REPEAT_WORDS else None
+            if h is not None and h in self.seen:
+                if len(self.dup_at) < MAX_SEEN:
+                    self.dup_at.append((base + offset, base + end, self.seen[h]))
+                continue
+            if h is not None and len(self.seen) < MAX_SEEN:
+                self.seen[h] = len(self.scores)
+            self._paras.append((para, base + offset, n))
+            self._ev += [evs[j] for j in mine]
+            self._keys += [keys[j] for j in mine]
+            self._words += n
+            self.distinct_words += n
+            if self._words >= WINDOW_WORDS:
+                self._flush(clf)
+
+    def close(self, clf: evidence.Model) -> None:
+        if not self._paras:
+            return
+        if self._words < WINDOW_WORDS // 2 and self._last is not None:
+            # a short tail is read with the window before it
+            last = self._last
+            self._paras = last[0] + self._paras
+            self._ev = last[1] + self._ev
+            self._keys = last[2] + self._keys
+            self._words += sum(p[2] for p in last[0])
+            self.scores.pop()
+            self.ends.pop()
+            self.kept = [w for w in self.kept if w.start != last[0][0][1]]
+            if self._best is not None and self._best.start == last[0][0][1]:
+                self._best = max(self.kept, key=lambda w: w.score, default=None)
+        self._flush(clf)
+
+    _last: tuple[list[tuple[str, int, int]], list[Evidence], list[str]] | None = None
+
+    def _flush(self, clf: evidence.Model) -> None:
+        text = "\n\n".join(p[0] for p in self._paras)
+        x = evidence.features(text, self._ev, self._fp, keys=self._keys)
+        w = _Window(
+            self._paras[0][1],
+            self._paras[-1][1] + len(self._paras[-1][0]),
+            self._words,
+            clf.prob(x),
+            x,
         )
-    if prof is not None:
-        reasons.append(f"substitutions match the '{prof}' spinner family")
-    return Detection(score, label, spans, prof, reasons, x, used)
+        self.scores.append(w.score)
+        self.ends.append(w.end)
+        if self._best is None or w.score > self._best.score:
+            self._best = w
+        self.kept.append(w)
+        if len(self.kept) > 2 * TOP_BLOCKS:
+            self.kept.sort(key=lambda k: -k.score)
+            del self.kept[TOP_BLOCKS:]
+        # the tail may still be merged into this window: keep its paragraphs until the next
+        self._last = (self._paras, self._ev, self._keys)
+        self._paras, self._ev, self._keys, self._words = [], [], [], 0
+
+    def best(self) -> _Window | None:
+        return self._best
+
+    def top(self, k: int) -> list[Block]:
+        best = sorted(self.kept, key=lambda w: -w.score)[:k]
+        return [Block(w.start, w.end, w.words, round(w.score, 4)) for w in best]
+
+    def score_at(self, pos: int) -> float:
+        """The score of the block holding ``pos`` (a repeat counts as its first copy)."""
+        for s, e, win in self.dup_at[-64:]:
+            if s <= pos < e and win < len(self.scores):
+                return self.scores[win]
+        i = bisect.bisect_right(self.ends, pos)
+        if i < len(self.scores):
+            return self.scores[i]
+        return 1.0  # in the window still being filled: keep it for now
 
 
 def _sigmoid(z: float) -> float:
@@ -209,14 +423,37 @@ def _reasons(x: dict[str, float], spans: list[Span]) -> list[str]:
 # --- the cheap path ----------------------------------------------------------------------
 
 
-def is_spun(text: str, *, chunk_words: int = 400) -> bool:
-    """Cheap check: True as soon as one chunk of the text looks spun. No context model."""
+def check_score(text: str, *, chunk_words: int = 400) -> float:
+    """The cheap path's score: the highest dictionary-only spin probability of the text's
+    chunks of ``chunk_words`` words (no context model)."""
     model = evidence.model("cheap")
+    tokens = text.split()
+    best = 0.0
+    for i in range(0, max(len(tokens), 1), chunk_words):
+        chunk = " ".join(tokens[i : i + chunk_words])
+        if len(chunk.split()) < MIN_WORDS and i > 0:
+            break
+        best = max(best, model.prob(evidence.cheap_features(chunk)))
+    return best
+
+
+def is_spun(text: str, *, chunk_words: int = 400, threshold: float | None = None) -> bool:
+    """Cheap check: True as soon as one chunk of the text looks spun. No context model.
+
+    It is a prefilter for :func:`detect`, set for recall: the default threshold (the cheap
+    model's ``recall_threshold``, fitted by ``benchmarks/bench_check.py`` on the tune split)
+    lets through at least 95% of the texts detect labels spun; what it lets through still
+    needs detect for a verdict."""
+    model = evidence.model("cheap")
+    if threshold is None:
+        threshold = model.recall_threshold
+    if threshold is None:
+        threshold = model.threshold
     tokens = text.split()
     for i in range(0, max(len(tokens), 1), chunk_words):
         chunk = " ".join(tokens[i : i + chunk_words])
         if len(chunk.split()) < MIN_WORDS and i > 0:
             break
-        if model.prob(evidence.cheap_features(chunk)) >= model.threshold:
+        if model.prob(evidence.cheap_features(chunk)) >= threshold:
             return True
     return False

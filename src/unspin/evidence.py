@@ -61,6 +61,8 @@ class Model:
     threshold_short: float | None = None  # for texts under LONG_TEXT_WORDS words
     # features read as log(1 + m * x): counts whose first few matter more than the next ones
     log1p: dict[str, float] = field(default_factory=dict)
+    # the cheap model's threshold for high recall against the full detector (is_spun's)
+    recall_threshold: float | None = None
 
     def value(self, k: str, x: dict[str, float]) -> float:
         m = self.log1p.get(k)
@@ -89,7 +91,8 @@ def model(kind: str) -> Model:
     except (ValueError, KeyError):
         raise DataFileError(f"{path}: not a detector model file (no '{kind}' model)") from None
     return Model(data["weights"], data["bias"], data["mean"], data["scale"], data["threshold"],
-                 data.get("threshold_short"), data.get("log1p", {}))
+                 data.get("threshold_short"), data.get("log1p", {}),
+                 data.get("recall_threshold"))
 
 
 def features(

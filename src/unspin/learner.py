@@ -11,7 +11,7 @@ occurrences of their spun form. Learning from aligned (spun, source) pairs, such
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .channel import Channel, default_channel
 from .profile import Profile, Rule
@@ -27,29 +27,42 @@ MIN_MEAN_CONFIDENCE = 0.3
 
 
 def learn(
-    documents: Iterable[str], name: str = "profile", *, channel: Channel | None = None
+    documents: Iterable[str | Iterable[str]],
+    name: str = "profile",
+    *,
+    channel: Channel | None = None,
 ) -> Profile:
-    """Learn a profile from documents spun by one spinner."""
+    """Learn a profile from documents spun by one spinner.
+
+    A document is a text, or the pieces of one (paragraph blocks, as ``unspin learn`` reads
+    a large file, so that memory stays bounded). ``documents`` is read twice, once for the
+    fixes and once to count the spun forms; a one-shot iterator is read into memory first."""
+    if iter(documents) is documents:
+        documents = list(documents)
     channel = channel or default_channel()
     pair_count: Counter[tuple[str, str]] = Counter()
     pair_conf: defaultdict[tuple[str, str], float] = defaultdict(float)
     form_count: Counter[str] = Counter()
-    docs = [d for d in documents if d.strip() and looks_english(d)]
-    for doc in docs:
-        for f in iter_fixes(doc, channel):
-            key = (f.spun.lower(), f.original.lower())
-            pair_count[key] += 1
-            pair_conf[key] += f.confidence
+    n_docs = 0
+    for doc in documents:
+        english = False
+        for piece in _english_pieces(doc):
+            english = True
+            for f in iter_fixes(piece, channel):
+                key = (f.spun.lower(), f.original.lower())
+                pair_count[key] += 1
+                pair_conf[key] += f.confidence
+        n_docs += english
     # How often each spun form occurs at all: a rule must explain most of its occurrences.
     forms = {k[0] for k in pair_count}
-    for doc in docs:
-        norms = [t.norm for t in tokenize(doc) if t.is_word]
-        for n in (1, 2, 3):
-            for i in range(len(norms) - n + 1):
-                phrase = " ".join(norms[i : i + n])
-                if phrase in forms:
-                    form_count[phrase] += 1
-    n_docs = len(docs)
+    for doc in documents:
+        for piece in _english_pieces(doc):
+            norms = [t.norm for t in tokenize(piece) if t.is_word]
+            for n in (1, 2, 3):
+                for i in range(len(norms) - n + 1):
+                    phrase = " ".join(norms[i : i + n])
+                    if phrase in forms:
+                        form_count[phrase] += 1
     rules = []
     for (spun, orig), n in pair_count.items():
         share = n / max(form_count[spun], n)
@@ -59,6 +72,12 @@ def learn(
             confidence = (n / (n + 1)) * share * (0.5 + 0.5 * mean_conf)
             rules.append(Rule(spun, orig, n, round(confidence, 3)))
     return Profile.from_rules(name, rules, documents=str(n_docs), method="decipherment")
+
+
+def _english_pieces(doc: str | Iterable[str]) -> Iterator[str]:
+    for piece in [doc] if isinstance(doc, str) else doc:
+        if piece.strip() and looks_english(piece):
+            yield piece
 
 
 def learn_from_pairs(pairs: Iterable[tuple[str, str]], name: str = "profile") -> Profile:

@@ -19,6 +19,10 @@ from .errors import DataFileError, UnspinError
 
 UNKNOWN_LOGP = -6.0  # log10 floor for a word the model does not know
 BOS, EOS = "<s>", "</s>"
+# Memo sizes: an entry costs about 200 bytes, so these bound the memos near 80 MB and 20 MB
+# (at 2,000,000 the memo alone reached 400 MB on large input; issue 14).
+MAX_MEMO = 400_000
+MAX_KNOWN = 200_000
 
 
 class ContextModel(Protocol):
@@ -58,7 +62,7 @@ class SphinxTrigram:
     def known(self, word: str) -> bool:
         k = self._known.get(word)
         if k is None:
-            if len(self._known) > 1_000_000:  # crawl input brings endless names and typos
+            if len(self._known) > MAX_KNOWN:  # crawl input brings endless names and typos
                 self._known.clear()
             raw = self._prob([word])
             k = self._known[word] = raw != self._UNKNOWN
@@ -70,7 +74,7 @@ class SphinxTrigram:
         key = (word, h1, h2)
         v = self._memo.get(key)
         if v is None:
-            if len(self._memo) > 2_000_000:  # bounded memory on endless input
+            if len(self._memo) > MAX_MEMO:  # bounded memory on endless input
                 self._memo.clear()
             v = self._memo[key] = self._logp(word, h1, h2)
         return v

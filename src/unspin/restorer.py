@@ -82,6 +82,7 @@ class BlockAnalysis:
     features: dict[str, float]  # evidence.features of the first pass ({} without evidence)
     logit: float
     fixes: list[Fix]
+    starts: list[int]  # where in the text each piece of evidence starts
 
 
 def analyse(
@@ -106,6 +107,7 @@ def analyse(
         found = _decode_block(text, lattices, 0.0)
         first = [f[4] for f in found]
         keys = [f[2].lower() for f in found]
+        starts = [f[0] for f in found]
         feats, doc_logit = _document_evidence(text, block, first, keys)
         boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
         if scorer is not None:
@@ -123,7 +125,7 @@ def analyse(
                 )
                 for start, end, spun, original, ev in found
             ]
-            yield BlockAnalysis(first, keys, feats, doc_logit, fixes)
+            yield BlockAnalysis(first, keys, feats, doc_logit, fixes, starts)
             continue
         if two_pass and boost > 0:
             found = _decode_block(text, lattices, boost)
@@ -131,7 +133,7 @@ def analyse(
             Fix(start, end, spun, original, calibration.confidence(ev, doc_logit), ev)
             for start, end, spun, original, ev in found
         ]
-        yield BlockAnalysis(first, keys, feats, doc_logit, fixes)
+        yield BlockAnalysis(first, keys, feats, doc_logit, fixes, starts)
 
 
 def _neural_block(

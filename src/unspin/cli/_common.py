@@ -57,12 +57,14 @@ def read_input(path: str) -> str:
     return decode_text(data, path)
 
 
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 18  # 256 kB: about one restorer block (BLOCK_TOKENS)
 
 
-def read_chunks(path: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[str]:
-    """Read ``path`` ('-' for stdin) as text in pieces of about ``chunk_bytes`` that end at a
-    blank line (a paragraph boundary), so that a 100 MB input never sits in memory whole."""
+def read_chunks(path: str, chunk_bytes: int | None = None) -> Iterator[str]:
+    """Read ``path`` ('-' for stdin) as text in pieces of about ``chunk_bytes`` (default
+    :data:`CHUNK_BYTES`) that end at a blank line (a paragraph boundary), so that a 100 MB
+    input never sits in memory whole."""
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
     name = "<stdin>" if path == "-" else path
     if path == "-":
         stream: BinaryIO = sys.stdin.buffer
@@ -120,3 +122,70 @@ def _check_controls(text: str, name: str) -> None:
     controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
     if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
         raise InputError(f"{name}: looks like a binary file (control characters), not text")
+
+
+MAX_RECORD_BYTES = 32 << 20  # one JSONL record, or one document read whole (as scan caps one)
+
+
+def read_lines(path: str, max_bytes: int | None = None) -> Iterator[tuple[int, str]]:
+    """(line number, line) of a text file read line by line; a line longer than
+    ``max_bytes`` (default :data:`MAX_RECORD_BYTES`) is refused with the limit named."""
+    max_bytes = max_bytes or MAX_RECORD_BYTES
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory")
+    try:
+        stream = p.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    with stream:
+        n = 0
+        while True:
+            raw = stream.readline(max_bytes + 1)
+            if not raw:
+                return
+            n += 1
+            if len(raw) > max_bytes:
+                raise InputError(
+                    f"{path}:{n}: line longer than the limit of {_size(max_bytes)}; "
+                    "split the record"
+                )
+            if b"\x00" in raw:
+                raise InputError(f"{path}: looks like a binary file (NUL bytes), not text")
+            try:
+                yield n, raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                raise InputError(
+                    f"{path}:{n}: not valid UTF-8 (byte {e.start} of the line); convert it "
+                    "first, e.g. iconv -t utf-8"
+                ) from None
+
+
+def read_capped(path: str, max_bytes: int | None = None) -> str:
+    """Read a file that must be read whole, refusing one larger than ``max_bytes`` (default
+    :data:`MAX_RECORD_BYTES`)."""
+    max_bytes = max_bytes or MAX_RECORD_BYTES
+    if path != "-":
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            size = 0  # read_input names the problem
+        if size > max_bytes and Path(path).is_file():
+            raise InputError(
+                f"{path}: {_size(size)} is over the limit of {_size(max_bytes)} for a "
+                "document read whole; split it"
+            )
+        return read_input(path)
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(
+            f"<stdin>: over the limit of {_size(max_bytes)} for a document read whole; "
+            "split it"
+        )
+    return decode_text(data, "<stdin>")
+
+
+def _size(n: int) -> str:
+    return f"{n >> 20} MB" if n >= 1 << 20 else f"{n} bytes"

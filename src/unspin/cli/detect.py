@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..errors import UnspinError
-from ._common import probability, read_input
+from ._common import probability, read_chunks
 
 NAME = "detect"
 HELP = "say how likely a text is machine-spun, and where"
@@ -24,7 +24,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--json",
         action="store_true",
-        help="print {score, label, spans, profile, reasons} (one JSON object per line)",
+        help="print {score, label, spans, profile, reasons, blocks} (one JSON object per line)",
     )
     p.add_argument(
         "--threshold",
@@ -55,7 +55,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..detector import detect
+    from ..detector import detect_chunks
     from ..fingerprints import with_user_list
     from ..lm import resolve
 
@@ -65,8 +65,9 @@ def run(args: argparse.Namespace) -> int:
     errors = 0
     for path in args.files:
         try:
-            d = detect(
-                read_input(path),
+            # read in paragraph blocks: bounded memory on any input size
+            d = detect_chunks(
+                read_chunks(path),
                 profile=args.profile,
                 threshold=args.threshold,
                 fingerprints=fp,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 
 from ..errors import InputError
-from ._common import read_input
+from ._common import read_chunks
 
 NAME = "spin"
 HELP = "spin text with an emulated spinner (to make benchmark data)"
@@ -56,13 +57,50 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             f"unknown profile {args.profile!r}; available: {', '.join(available_profiles())}"
         )
-    text = read_input(args.input)
-    result = spin(text, profile=args.profile, rate=args.rate, seed=args.seed)
+    # Spun in paragraph blocks of about 256 kB (each with the same key): bounded memory
+    # on any input size. A shorter text is spun in one piece, as spin() does.
     if args.json:
-        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        _write_json(args)
+        return 0
+    ends_with_newline = True
+    for chunk in read_chunks(args.input):
+        out = spin(chunk, profile=args.profile, rate=args.rate, seed=args.seed).text
+        sys.stdout.write(out)
+        if out:
+            ends_with_newline = out.endswith("\n")
+    if not ends_with_newline:
         sys.stdout.write("\n")
-    else:
-        sys.stdout.write(result.text)
-        if result.text and not result.text.endswith("\n"):
-            sys.stdout.write("\n")
     return 0
+
+
+def _write_json(args: argparse.Namespace) -> None:
+    """SpinResult.to_dict() as JSON, written piece by piece: the text streams out while the
+    substitutions (offsets in the whole text) wait in a temporary file."""
+    from ..spinner import spin
+
+    base_in = base_out = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as subs:
+        sys.stdout.write('{\n "text": "')
+        n = 0
+        for chunk in read_chunks(args.input):
+            r = spin(chunk, profile=args.profile, rate=args.rate, seed=args.seed)
+            sys.stdout.write(json.dumps(r.text, ensure_ascii=False)[1:-1])
+            for sub in r.substitutions:
+                d = sub.to_dict()
+                d["start"] += base_out
+                d["end"] += base_out
+                d["orig_start"] += base_in
+                d["orig_end"] += base_in
+                subs.write(("," if n else "") + "\n  " + json.dumps(d, ensure_ascii=False))
+                n += 1
+            base_in += len(chunk)
+            base_out += len(r.text)
+        head = {"profile": args.profile, "rate": args.rate, "seed": args.seed}
+        sys.stdout.write('",\n')
+        for k, v in head.items():
+            sys.stdout.write(f" {json.dumps(k)}: {json.dumps(v)},\n")
+        sys.stdout.write(' "substitutions": [')
+        subs.seek(0)
+        for line in subs:
+            sys.stdout.write(line)
+        sys.stdout.write("\n ]\n}\n" if n else "]\n}\n")

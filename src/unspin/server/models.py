@@ -58,6 +58,13 @@ class SpanOut(BaseModel):
     reason: str
 
 
+class BlockOut(BaseModel):
+    start: int = Field(description="Offset of the block in the input, in characters.")
+    end: int
+    words: int
+    score: float = Field(ge=0.0, le=1.0, description="The block's own spin score.")
+
+
 class DetectResponse(BaseModel):
     score: float = Field(ge=0.0, le=1.0, description="Calibrated risk that the text was spun.")
     label: Literal["spun", "clean", "uncertain"]
@@ -66,6 +73,11 @@ class DetectResponse(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     model: str = Field(
         default="sphinx-trigram", description="The context model that gave the spans."
+    )
+    blocks: list[BlockOut] = Field(
+        default_factory=list,
+        description="The strongest blocks (windows of paragraphs), best first: the score is "
+        "the strongest block's.",
     )
 
 
