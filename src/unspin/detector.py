@@ -145,16 +145,22 @@ def detect_chunks(
     for n_chunk, chunk in enumerate(chunks):
         n_words = len(word_norms(chunk))
         if n_chunk == 0 and n_words and not looks_english(chunk):
-            return Detection(
-                0.0, "uncertain", reasons=["not English: unspin models English only"]
-            )
+            return Detection(0.0, "uncertain", reasons=["not English: unspin models English only"])
         words += n_words
         if n_words:
             blocks = list(analyse(chunk, channel))
             fixes = [f for b in blocks for f in b.fixes]
             first_window = len(state.scores)
             state.add_chunk(chunk, base, blocks, fingerprints, clf)
-            chunk_best = max(state.scores[first_window:], default=0.0)
+            # (windows still open at the end of the chunk are scored later: read the chunk's
+            # own blocks too, so that a short text is not always below the cascade)
+            chunk_best = max(
+                [
+                    *state.scores[first_window:],
+                    *(clf.prob(b.features) for b in blocks if b.features),
+                ],
+                default=0.0,
+            )
             cascade_at = (threshold if threshold is not None else clf.threshold) - (
                 NEURAL_CASCADE_BAND
             )
