@@ -96,13 +96,13 @@ def main() -> None:
             unspin.spin(t, profile=prof, rate=RATE, seed=FARM_SEED).text for _, _, t in learn_docs
         ]
         learned = unspin.learn(spun_learn, name=f"learned-{prof}")
-        lf, ld, _ = run_set(test_docs, prof, {"profile": learned})
+        lf, ld, _ = run_set(test_docs, prof, {"profile": learned, "model": model})
         import unspin.restorer as R
 
         saved = R.default_channel
         R.default_channel = lambda: naive  # type: ignore[assignment]
         try:
-            nf, nd, _ = run_set(test_docs, prof, {})
+            nf, nd, _ = run_set(test_docs, prof, {"model": model})
         finally:
             R.default_channel = saved  # type: ignore[assignment]
         tag = " (held out)" if prof == "heldout" else ""
