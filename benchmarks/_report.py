@@ -15,6 +15,10 @@ import subprocess
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+# Every benchmark measures the fast trigram path unless it names a model itself (bench_real,
+# bench_restore --model): with the neural extra installed the library default would switch.
+os.environ.setdefault("UNSPIN_MODEL", "trigram")
 HEADER = (
     "# Benchmarks\n\n"
     "Each section is written by its benchmark script (`benchmarks/`), with the date, the command "
