@@ -66,18 +66,7 @@ def read_chunks(path: str, chunk_bytes: int | None = None) -> Iterator[str]:
     input never sits in memory whole."""
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     name = "<stdin>" if path == "-" else path
-    if path == "-":
-        stream: BinaryIO = sys.stdin.buffer
-    else:
-        p = Path(path)
-        if p.is_dir():
-            raise InputError(f"{path}: is a directory")
-        try:
-            stream = p.open("rb")
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    stream: BinaryIO = sys.stdin.buffer if path == "-" else open_binary(path)
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
     pending: list[str] = []
     size = 0
@@ -127,20 +116,25 @@ def _check_controls(text: str, name: str) -> None:
 MAX_RECORD_BYTES = 32 << 20  # one JSONL record, or one document read whole (as scan caps one)
 
 
-def read_lines(path: str, max_bytes: int | None = None) -> Iterator[tuple[int, str]]:
-    """(line number, line) of a text file read line by line; a line longer than
-    ``max_bytes`` (default :data:`MAX_RECORD_BYTES`) is refused with the limit named."""
-    max_bytes = max_bytes or MAX_RECORD_BYTES
+def open_binary(path: str) -> BinaryIO:
+    """``path`` opened for reading bytes; a directory, a missing or an unreadable file is an
+    InputError naming it."""
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{path}: is a directory")
     try:
-        stream = p.open("rb")
+        return p.open("rb")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    with stream:
+
+
+def read_lines(path: str, max_bytes: int | None = None) -> Iterator[tuple[int, str]]:
+    """(line number, line) of a text file read line by line; a line longer than
+    ``max_bytes`` (default :data:`MAX_RECORD_BYTES`) is refused with the limit named."""
+    max_bytes = max_bytes or MAX_RECORD_BYTES
+    with open_binary(path) as stream:
         n = 0
         while True:
             raw = stream.readline(max_bytes + 1)
@@ -181,8 +175,7 @@ def read_capped(path: str, max_bytes: int | None = None) -> str:
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputError(
-            f"<stdin>: over the limit of {_size(max_bytes)} for a document read whole; "
-            "split it"
+            f"<stdin>: over the limit of {_size(max_bytes)} for a document read whole; split it"
         )
     return decode_text(data, "<stdin>")
 
