@@ -53,7 +53,6 @@ class NeuralPriors:
     # the link runs the spinner's way: the candidate's own thesaurus entry lists the spun word
     spinner_direction: float = 1.0
     related2: float = -5.0  # two steps, and proposed by the model itself
-    rank: float = 0.0  # per rank in the reverse thesaurus (unused: the model judges)
     # share of the trigram's plain (unigram) preference for the candidate that it does not get
     # credit for: honest writers use rarer synonyms on purpose
     frequency_discount: float = 0.5
@@ -123,7 +122,7 @@ class SentenceScorer:
 
     # -- the sentence as model tokens ---------------------------------------------------------
     def _layout(
-        self, text: str, tokens: Sequence[Token], context: str
+        self, tokens: Sequence[Token], context: str
     ) -> tuple[list[int], list[int], list[str]]:
         """The model's token ids for context + sentence, where each unit starts, and each
         unit's separator (the space before it, or '')."""
@@ -249,7 +248,7 @@ class SentenceScorer:
         if not words:
             return None
         unit_of_word = [tokens.index(w) for w in words]
-        ids, starts, seps = self._layout(text, tokens, context)
+        ids, starts, seps = self._layout(tokens, context)
         if len(ids) > BATCH_TOKENS // 2:
             return None  # a run-on "sentence" (a list, a table): left as it is
         base = m.read(ids)
