@@ -2,6 +2,7 @@
 
     python benchmarks/bench_serve.py                       # 16 clients, 500-word texts
     python benchmarks/bench_serve.py --workers 2 --requests 400 --no-write
+    python benchmarks/bench_serve.py --curve 1 4 16 64 200   # throughput up to refusal
 
 Starts the real server (``unspin serve`` in a subprocess, on 127.0.0.1 and a free port), sends
 ``--requests`` detect requests from ``--clients`` concurrent keep-alive clients, each text a
@@ -11,6 +12,13 @@ records every latency. The server's memory (RSS of its process tree) is sampled 
 Correctness under load: every response is compared with ``unspin.detect(text).to_dict()``
 computed in this process; a response missing, failed, or equal to another text's result is
 counted. Results go to docs/benchmarks.md (section ``serve``) unless ``--no-write``.
+
+``--curve N ...`` measures instead the throughput curve up to the point of refusal (section
+``serve-curve``): for each number of concurrent clients N, N clients each send
+``--rounds`` requests one after another (half ``/v1/detect``, half ``/v1/restore``, short
+distinct sentences), with no retry; every answer is counted as 200, 503 (and whether it
+carries ``Retry-After``) or other. The server runs with its defaults (``--queue``,
+``--concurrency``) unless given, so the point where the queue is full shows as 503s.
 """
 
 from __future__ import annotations
@@ -80,6 +88,7 @@ def start_server(port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]
         "--timeout",
         "120",
         *(["--processes"] if getattr(args, "processes", False) else []),
+        *(["--queue", str(args.queue)] if getattr(args, "queue", None) is not None else []),
     ]
     env = {**os.environ, "UNSPIN_API_KEY": ""}
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -160,6 +169,139 @@ async def load(url: str, texts: list[str], clients: int) -> tuple[list[float], l
     return latencies, bodies, time.perf_counter() - t0
 
 
+def short_texts(n: int) -> list[str]:
+    """``n`` distinct short spun sentences (10-20 words)."""
+    from unspin.spinner import spin
+
+    subjects = ["The president", "The finance minister", "A spokesman", "The council", "Police"]
+    verbs = ["said on Monday that", "announced that", "told reporters that", "warned that"]
+    rest = [
+        "the new law would help working families pay their bills",
+        "the storm had damaged hundreds of homes along the coast",
+        "the company would cut jobs at its factory next year",
+        "the hospital needed more nurses to meet the demand",
+    ]
+    out = []
+    for i in range(n):
+        s = f"{subjects[i % 5]} {verbs[i // 5 % 4]} {rest[i // 20 % 4]} (case {i})."
+        out.append(spin(s, "thesaurus", rate=0.5, seed=i % 7).text)
+    return out
+
+
+async def curve_level(url: str, texts: list[str], clients: int, rounds: int) -> dict[str, Any]:
+    """``clients`` clients each send ``rounds`` requests in turn, alternating detect and restore."""
+    import httpx
+
+    codes: list[int] = []
+    retry_after: list[bool] = []
+    ok_ms: list[float] = []
+
+    async def client(k: int) -> None:
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        async with httpx.AsyncClient(base_url=url, timeout=300, limits=limits) as c:
+            for r in range(rounds):
+                i = k * rounds + r
+                path = "/v1/detect" if i % 2 == 0 else "/v1/restore"
+                t0 = time.perf_counter()
+                try:
+                    resp = await c.post(path, json={"text": texts[i % len(texts)]})
+                except httpx.HTTPError:
+                    codes.append(-1)
+                    retry_after.append(False)
+                    continue
+                codes.append(resp.status_code)
+                retry_after.append("retry-after" in resp.headers)
+                if resp.status_code == 200:
+                    ok_ms.append((time.perf_counter() - t0) * 1000)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    wall = time.perf_counter() - t0
+    busy = [ra for c, ra in zip(codes, retry_after, strict=True) if c == 503]
+    return {
+        "requests": len(codes),
+        "ok": codes.count(200),
+        "busy": len(busy),
+        "busy_retry_after": sum(busy),
+        "other": sum(1 for c in codes if c not in (200, 503)),
+        "wall": wall,
+        "p50": pct(ok_ms, 0.5) if ok_ms else 0.0,
+        "p99": pct(ok_ms, 0.99) if ok_ms else 0.0,
+    }
+
+
+def run_curve(args: argparse.Namespace) -> int:
+    import psutil
+
+    texts = short_texts(max(args.curve) * args.rounds)
+    rows = []
+    for executor in args.executors:
+        args.processes = executor == "processes"
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        proc = start_server(port, args)
+        try:
+            wait_ready(url, proc)
+            asyncio.run(curve_level(url, texts, 2, 2))  # warm-up: both endpoints loaded
+            for clients in args.curve:
+                print(f"{executor}: {clients} clients ...", file=sys.stderr)
+                r = asyncio.run(curve_level(url, texts, clients, args.rounds))
+                rows.append(
+                    [
+                        executor,
+                        clients,
+                        r["requests"],
+                        round(r["ok"] / r["wall"], 1),
+                        round(r["requests"] / r["wall"], 1),
+                        f"{r['busy'] / r['requests']:.0%}",
+                        f"{r['busy_retry_after']}/{r['busy']}",
+                        r["other"],
+                        round(r["p50"]),
+                        round(r["p99"]),
+                    ]
+                )
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    headers = [
+        "library calls in",
+        "clients",
+        "requests",
+        "answered 200/s",
+        "all answers/s",
+        "503 share",
+        "503 with Retry-After",
+        "other errors",
+        "p50 ms (200s)",
+        "p99 ms (200s)",
+    ]
+    queue = args.queue if args.queue is not None else "64 (default)"
+    body = (
+        f"Each of N concurrent keep-alive clients on loopback sends {args.rounds} requests one "
+        f"after another, half `POST /v1/detect`, half `POST /v1/restore`, each a distinct "
+        f"spun sentence of 10-20 words; no client retries. Server: {args.workers} server "
+        f"process(es), {args.concurrency or os.cpu_count()} library call(s) at a time, queue "
+        f"{queue} (`unspin serve`, or `unspin serve --processes`).\n\n"
+        + table(headers, rows)
+        + f"\n\n{psutil.cpu_count()} cores, shared with other work. 'answered 200/s' is the "
+        "throughput; past the point of refusal the extra clients get 503 `busy` at once "
+        "(with `Retry-After`), so 'all answers/s' keeps rising while 200/s stays flat. "
+        "'other errors' counts any answer that is neither 200 nor 503 (504 timeouts, "
+        "connection errors)."
+    )
+    print(body)
+    if not args.no_write:
+        cmd = "python benchmarks/bench_serve.py " + " ".join(sys.argv[1:])
+        write_section("serve-curve", "Web service: throughput up to refusal", cmd.strip(), body)
+    bad = any(row[7] for row in rows) or any(
+        row[6].split("/")[0] != row[6].split("/")[1] for row in rows
+    )
+    return 1 if bad else 0
+
+
 def pct(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
@@ -182,8 +324,21 @@ def main() -> int:
         help="where the server runs library calls; one load test each",
     )
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--curve",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="measure the throughput curve at these numbers of concurrent clients instead",
+    )
+    ap.add_argument("--rounds", type=int, default=4, help="requests per client (--curve)")
+    ap.add_argument("--queue", type=int, default=None, help="server queue (default: its own)")
     ap.add_argument("--no-write", action="store_true", help="print only")
     args = ap.parse_args()
+    if args.curve:
+        if min(args.curve) < 1 or args.rounds < 1:
+            ap.error("--curve levels and --rounds must be at least 1")
+        return run_curve(args)
 
     import psutil
 
