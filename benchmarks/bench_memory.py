@@ -105,12 +105,18 @@ def run(name: str, argv: list[str], out: Path, timeout: float) -> dict[str, obje
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mb", type=float, default=100.0, help="input size in MB (default 100)")
-    ap.add_argument("--commands", default=",".join(COMMANDS),
-                    help=f"comma-separated subset of {','.join(COMMANDS)}")
+    ap.add_argument(
+        "--commands",
+        default=",".join(COMMANDS),
+        help=f"comma-separated subset of {','.join(COMMANDS)}",
+    )
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per command")
     ap.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
-    ap.add_argument("--sizes-only", action="store_true",
-                    help="only rewrite the list of sizes run in docs/benchmarks.md")
+    ap.add_argument(
+        "--sizes-only",
+        action="store_true",
+        help="only rewrite the list of sizes run in docs/benchmarks.md",
+    )
     args = ap.parse_args()
     if args.sizes_only:
         write_sizes()
@@ -128,17 +134,19 @@ def main() -> None:
         folder = Path(tmp)
         text, jsonl = make_inputs(args.mb, folder)
         real_mb = text.stat().st_size / 2**20
-        print(f"input: {real_mb:.1f} MB of text, {jsonl.stat().st_size / 2**20:.1f} MB of JSONL",
-              file=sys.stderr)
+        print(
+            f"input: {real_mb:.1f} MB of text, {jsonl.stat().st_size / 2**20:.1f} MB of JSONL",
+            file=sys.stderr,
+        )
         argvs = {
             "restore": unspin + ["restore", str(text)],
             "detect": unspin + ["detect", str(text)],
             "spin": unspin + ["spin", str(text)],
             "learn": unspin + ["learn", str(text), "-o", str(folder / "p.json")],
-            "scan": unspin + ["scan", str(jsonl), "-o", str(folder / "scan"), "--workers", "1",
-                              "--no-progress"],
-            "index": unspin + ["index", "build", str(jsonl), "--index", str(folder / "index"),
-                               "--quiet"],
+            "scan": unspin
+            + ["scan", str(jsonl), "-o", str(folder / "scan"), "--workers", "1", "--no-progress"],
+            "index": unspin
+            + ["index", "build", str(jsonl), "--index", str(folder / "index"), "--quiet"],
         }
         for name in chosen:
             r = run(name, argvs[name], folder / f"{name}.out", args.timeout)
@@ -151,8 +159,13 @@ def main() -> None:
         + table(
             ["command", "exit", "peak MB", "wall s", f"under {TARGET_MB} MB"],
             [
-                [r["command"], r["rc"], f"{r['mb']:.0f}", f"{r['s']:.0f}",
-                 "yes" if isinstance(r["mb"], float) and r["mb"] < TARGET_MB else "no"]
+                [
+                    r["command"],
+                    r["rc"],
+                    f"{r['mb']:.0f}",
+                    f"{r['s']:.0f}",
+                    "yes" if isinstance(r["mb"], float) and r["mb"] < TARGET_MB else "no",
+                ]
                 for r in rows
             ],
         )
@@ -176,7 +189,9 @@ def write_sizes() -> None:
         r"<!-- bench:memory-([\d.]+)mb -->\n## [^\n]*\n\n- date: ([^,\n]+)", DOC.read_text()
     )
     sizes = sorted(found, key=lambda f: float(f[0]))
-    lines = [f"- {mb} MB: run on {date} (section below)" for mb, date in sizes]
+    lines = [
+        f"- {mb} MB: run on {date} (section 'Memory on large input: {mb} MB')" for mb, date in sizes
+    ]
     ran = {float(mb) for mb, _ in sizes}
     for mb in (5.0, 20.0, 100.0):
         if mb not in ran:
