@@ -14,7 +14,12 @@ when it restores a substitution the spinner made exactly, and wrong when it chan
 the spinner did not touch; a wrong guess at a spun word (whose original the channel cannot
 reach) is left out of the fit.
 
-    python scripts/train_detector.py [--docs 120]
+The thresholds are set on the score ``unspin.detect`` reports (judged by 300-word blocks, the
+strongest block's score), computed through that same call on the honest tune texts, so the
+rate of false alarms they are fitted for is the one users get. ``--thresholds-only`` refits
+only the thresholds of the shipped model (the weights and the calibration file untouched).
+
+    python scripts/train_detector.py [--docs 120] [--thresholds-only]
 """
 
 from __future__ import annotations
@@ -112,6 +117,32 @@ def few_false_alarms(probs: list[float], kinds: list[str]) -> float:
     return round(worst, 3)
 
 
+def honest_texts(n_docs: int) -> list[tuple[str, str]]:
+    """(kind, text) of the honest training texts: tune documents of every kind, each cut to
+    one of LENGTHS as :func:`examples` cuts it."""
+    docs = list(clean_docs("tune", n_docs, kinds=("news", "prose", "technical", "legal")))
+    out = []
+    for k, (_doc_id, kind, text) in enumerate(docs):
+        length = LENGTHS[k % len(LENGTHS)]
+        out.append((kind, window(text, length, k) if length else text))
+    return out
+
+
+def fit_thresholds(honest: list[tuple[str, str]]) -> tuple[float, float]:
+    """(threshold, threshold_short) for the shipped model, from the scores ``unspin.detect``
+    gives the honest texts: documents of LONG_TEXT_WORDS words or more, and every text."""
+    import unspin
+    from unspin import evidence
+    from unspin.text import word_norms
+
+    scored = [(unspin.detect(t).score, kind, t) for kind, t in honest]
+    long_ = [(p, k) for p, k, t in scored if len(word_norms(t)) >= evidence.LONG_TEXT_WORDS]
+    return (
+        few_false_alarms([p for p, _ in long_], [k for _, k in long_]),
+        few_false_alarms([p for p, _, _ in scored], [k for _, k, _ in scored]),
+    )
+
+
 def _cache_key(args: argparse.Namespace) -> str:
     """Examples depend on the decoder, its data and the spinner: hash them with the args."""
     h = hashlib.sha1(repr((2, args.docs, LENGTHS, RATES, TUNING_PROFILES)).encode())
@@ -169,7 +200,21 @@ def examples(args: argparse.Namespace) -> list[dict[str, Any]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--docs", type=int, default=480, help="tune-split documents to use")
+    ap.add_argument("--thresholds-only", action="store_true",
+                    help="refit only the thresholds of the shipped full model")
     args = ap.parse_args()
+    model_path = ROOT / "src/unspin/data/detector.json"
+    if args.thresholds_only:
+        from unspin import evidence
+
+        shipped = json.loads(model_path.read_text())
+        old = (shipped["full"]["threshold"], shipped["full"]["threshold_short"])
+        new = fit_thresholds(honest_texts(args.docs))
+        shipped["full"]["threshold"], shipped["full"]["threshold_short"] = new
+        model_path.write_text(json.dumps(shipped, indent=1) + "\n")
+        evidence.model.cache_clear()
+        print(f"thresholds (long, short): {old} -> {new}", file=sys.stderr)
+        return
 
     import unspin
     from unspin import calibration
@@ -210,14 +255,12 @@ def main() -> None:
     for k, v in sorted(zip(names, w, strict=True), key=lambda kv: -abs(kv[1])):
         print(f"  {k:20s} {v:+.3f}", file=sys.stderr)
     full = detector.Model(**out["full"])
-    probs = [full.prob(x) for x in feats]
-    honest = [(p, d) for p, d in zip(probs, data, strict=True) if d["label"] == 0]
-    # documents and short texts get their own thresholds: short texts are noisier
-    long_ = [(p, d["kind"]) for p, d in honest
-             if len(d["text"].split()) >= detector.LONG_TEXT_WORDS]
-    out["full"]["threshold"] = few_false_alarms([p for p, _ in long_], [k for _, k in long_])
-    out["full"]["threshold_short"] = few_false_alarms(
-        [p for p, _ in honest], [d["kind"] for _, d in honest])
+    # the thresholds are fitted on the score detect() reports (block-wise, the strongest block)
+    model_path.write_text(json.dumps(out, indent=1) + "\n")
+    detector.model.cache_clear()
+    out["full"]["threshold"], out["full"]["threshold_short"] = fit_thresholds(
+        honest_texts(args.docs)
+    )
     print(f"thresholds {out['full']['threshold']} {out['full']['threshold_short']}",
           file=sys.stderr)
     w, b, mean, scale = fit_logistic(cheap_rows, y, weight=sw)
@@ -228,7 +271,7 @@ def main() -> None:
     out["cheap"]["threshold"] = few_false_alarms(
         [p for p, d in zip(cprobs, data, strict=True) if d["label"] == 0],
         [d["kind"] for d in data if d["label"] == 0])
-    (ROOT / "src/unspin/data/detector.json").write_text(json.dumps(out, indent=1) + "\n")
+    model_path.write_text(json.dumps(out, indent=1) + "\n")
     detector.model.cache_clear()
 
     # Fixes proposed with a learned farm profile: learn from some tune documents spun with one
