@@ -38,7 +38,9 @@ _WORD = re.compile(r"^[a-z]+(?:['-][a-z]+)*$")
 MIN_ZIPF_ORIGINAL = 3.0
 MIN_ZIPF_SPUN = 1.5
 MAX_WORDS = 3
-MAX_ORIGINALS = 16
+# The channel reads the first lexicon.CHANNEL_ORIGINALS; the neural path's neighbourhood all
+# (a spinner's table may list a word under an original that thirty commoner ones outrank)
+MAX_ORIGINALS = 40
 RARE_FORM_GAP = 1.0  # Zipf units: a rare form is 10 times rarer than its commonest original
 _POS_TAGS = {"noun": ("NNS",), "verb": ("VBD", "VBZ", "VBG", "VBN")}
 # Moby does not say the part of speech: try both; the frequency filters drop non-words.

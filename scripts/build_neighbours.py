@@ -28,7 +28,7 @@ def main() -> None:
     for spun in lexicon.forms():
         if " " in spun or not spun.isalpha():
             continue
-        for original, bits in lexicon.originals(spun):
+        for original, bits in lexicon.originals(spun, limit=None):
             if " " in original or not original.isalpha() or original == spun:
                 continue
             links[spun][original] = links[spun].get(original, 0) | bits

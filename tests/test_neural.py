@@ -74,6 +74,47 @@ def test_neural_restore_fixes_the_spinner_and_explains_in_nats() -> None:
         assert f.evidence.lm_gain > 0
 
 
+# Written for this test: a heavily spun sentence, where most words sit beside other spun words.
+HEAVY = (
+    "The head of state has actually stated that the battle will certainly finish quickly as "
+    "well as the pressures will certainly return to their bases."
+)
+
+
+def test_a_sentence_is_read_again_with_its_sure_fixes_in_place() -> None:
+    from dataclasses import replace
+
+    from unspin.channel import default_channel
+    from unspin.lm import get_model
+    from unspin.rescore import NeuralPriors, SentenceScorer
+    from unspin.text import tokenize
+
+    m, toks = neural.load(MODEL), tokenize(HEAVY)
+    once = SentenceScorer(m, get_model(), default_channel(), NeuralPriors(anchor=float("inf")))
+    twice = SentenceScorer(m, get_model(), default_channel(), replace(NeuralPriors(), anchor=4.0))
+    first = once.restore(HEAVY, toks)
+    found = twice.restore(HEAVY, toks)
+    sure = [f for f in first if f.total >= 4.0]
+    assert sure, "the sentence should have sure fixes"
+    # the sure fixes stay as they were; the rest were judged on the second reading
+    assert [f for f in found if "read again" not in f.evidence.note] == sure
+    again = [f for f in found if "read again" in f.evidence.note]
+    assert again
+    # every fix of the second reading points into the spun sentence and none overlap
+    ends = 0
+    for f in found:
+        assert HEAVY[f.start : f.end] == f.spun
+        assert f.start >= ends
+        ends = f.end
+    # the second reading judged its candidates beside the sure fixes, not the spun words
+    gains = {(f.start, f.original): f.evidence.lm_gain for f in first}
+    assert any(
+        gains.get((f.start, f.original), f.evidence.lm_gain) != f.evidence.lm_gain
+        or (f.start, f.original) not in gains
+        for f in again
+    )
+
+
 def test_honest_text_comes_out_unchanged() -> None:
     r = unspin.restore(HONEST, model=MODEL)
     assert r.fixes == [] and r.text == HONEST

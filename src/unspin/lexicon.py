@@ -20,6 +20,8 @@ FILE = "lexicon.msgpack.gz"
 NEIGHBOURS_FORMAT = "unspin.neighbours"
 NEIGHBOURS_VERSION = 2
 NEIGHBOURS_FILE = "neighbours.msgpack.gz"
+# originals the channel proposes per spun form (the file keeps more, for the neighbourhood)
+CHANNEL_ORIGINALS = 16
 
 
 @cache
@@ -46,13 +48,14 @@ def rare_forms() -> frozenset[str]:
 
 
 @cache
-def originals(spun: str) -> tuple[tuple[str, int], ...]:
-    """The originals ``spun`` may stand for, as (original, source bits), most credible first."""
+def originals(spun: str, limit: int | None = CHANNEL_ORIGINALS) -> tuple[tuple[str, int], ...]:
+    """The originals ``spun`` may stand for, as (original, source bits), most credible first:
+    the first ``limit`` (what the channel proposes), or all of them (``None``)."""
     entry = _table().get(spun)
     if not entry:
         return ()
     out = []
-    for item in entry.split("|"):
+    for item in entry.split("|")[:limit]:
         word, _, bits = item.rpartition(":")
         out.append((word, int(bits)))
     return tuple(out)

@@ -39,7 +39,7 @@ from .docstats import DocStats
 from .fixes import Evidence
 from .lm import ContextModel
 from .neural import BATCH_TOKENS, NeuralModel
-from .text import Token, match_case
+from .text import Token, match_case, tokenize
 
 LN10 = math.log(10)
 
@@ -67,6 +67,10 @@ class NeuralPriors:
     # real spins).
     top_k: int = 0
     right_window: int = 4  # units (words or punctuation) of right context rescored
+    # fixes this sure (gain + prior, nats) are put in place and the rest of the sentence read
+    # again: in a heavily spun sentence the neighbours of a word are spun too, and a candidate
+    # is judged better beside restored words (inf: one reading)
+    anchor: float = 4.0
     context_tokens: int = 48  # tokens of the previous sentence read as context
 
 
@@ -90,6 +94,18 @@ class Found:
     original: str
     evidence: Evidence
     total: float  # gain + prior, nats
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate the model read in place: its gain over the spun wording and how the model
+    saw the spun word."""
+
+    proposal: Proposal
+    gain: float  # change in the log-likelihood of the window (nats)
+    first_gain: float  # the first token's gain from left context alone (nats)
+    spun_logprob: float  # the spun word's first token, from left context (nats)
+    spun_rank: int  # how many tokens the model expected more than the spun word's first
 
 
 @dataclass(slots=True)
@@ -192,7 +208,7 @@ class SentenceScorer:
                 continue
             links = lexicon.neighbour_links(spun_w)
             cands: dict[str, int] = dict.fromkeys(links, 1)
-            spinner_way = {o for o, _ in lexicon.originals(spun_w)}
+            spinner_way = {o for o, _ in lexicon.originals(spun_w, limit=None)}
             dist = dists.get(i)
             if dist is not None and p.top_k:
                 top = np.argpartition(-dist, p.top_k)[: p.top_k]
@@ -269,6 +285,65 @@ class SentenceScorer:
             for pr in r.proposals
         ]
 
+    def scored(
+        self,
+        text: str,
+        tokens: list[Token],
+        context: str = "",
+        doc: DocStats | None = None,
+        boost: float = 0.0,
+        frozen: Sequence[tuple[int, int]] = (),
+    ) -> tuple[_Read | None, list[Scored]]:
+        """Every candidate that passed the screen, with the model's verdict on it; none inside
+        the ``frozen`` (start, end) text spans."""
+        p, m = self.priors, self.model
+        r = self._read(text, tokens, context, doc, boost)
+        if r is None:
+            return None, []
+        words, unit_of_word, ids, starts, seps = r.words, r.unit_of_word, r.ids, r.starts, r.seps
+        base, dists, proposals = r.base, r.dists, r.proposals
+        # screen by the first token's left-context gain
+        by_span: dict[tuple[int, int], list[tuple[float, float, Proposal, list[int]]]] = {}
+        for pr in proposals:
+            u0 = unit_of_word[pr.first]
+            a, b = words[pr.first].start, words[pr.last - 1].end
+            if any(a < fe and fs < b for fs, fe in frozen):
+                continue
+            spun_text = text[a:b]
+            cand_ids = list(m.piece(seps[u0] + match_case(" ".join(pr.words), spun_text)))
+            if not cand_ids or cand_ids == ids[starts[u0] : starts[unit_of_word[pr.last - 1] + 1]]:
+                continue
+            d = dists[pr.first]
+            g0 = float(d[cand_ids[0]] - d[ids[starts[u0]]])
+            s = g0 + pr.prior
+            if s > p.screen:
+                by_span.setdefault((pr.first, pr.last), []).append((s, g0, pr, cand_ids))
+        variants: list[tuple[int, list[int]]] = []
+        meta: list[tuple[float, float, Proposal]] = []  # (window's base, first gain, proposal)
+        for (first, last), items in sorted(by_span.items()):
+            items.sort(key=lambda x: -x[0])
+            u0, u_end = unit_of_word[first], unit_of_word[last - 1] + 1
+            u_right = min(len(tokens), u_end + p.right_window)
+            right = ids[starts[u_end] : starts[u_right]]
+            base_window = float(base[starts[u0] : starts[u_right]].sum())
+            for _, g0, pr, cand_ids in items[: p.per_span]:
+                variants.append((starts[u0], cand_ids + right))
+                meta.append((base_window, g0, pr))
+        out: list[Scored] = []
+        for score, (base_window, g0, pr) in zip(m.score_variants(variants), meta, strict=True):
+            t0 = ids[starts[unit_of_word[pr.first]]]
+            d = dists[pr.first]
+            out.append(
+                Scored(
+                    pr,
+                    score - base_window,
+                    g0,
+                    float(d[t0]),
+                    int((d > d[t0]).sum()),
+                )
+            )
+        return r, out
+
     def restore(
         self,
         text: str,
@@ -277,46 +352,79 @@ class SentenceScorer:
         doc: DocStats | None = None,
         boost: float = 0.0,
     ) -> list[Found]:
+        """The fixes of one sentence: chosen once; then, if some are sure (``anchor``), the
+        sentence is read again with those in place and the rest chosen anew."""
+        first = self._choose(text, tokens, context, doc, boost)
+        anchors = [f for f in first if f.total >= self.priors.anchor]
+        if not anchors or not tokens:
+            return first
+        # the sentence with its sure fixes in place, and where each now lies
+        s0 = tokens[0].start
+        pieces: list[str] = []
+        frozen: list[tuple[int, int]] = []
+        shifts: list[tuple[int, int]] = []  # (end in the new sentence, offset change so far)
+        pos, delta = s0, 0
+        for f in anchors:
+            pieces += [text[pos : f.start], f.original]
+            new_start = f.start - s0 + delta
+            delta += len(f.original) - (f.end - f.start)
+            frozen.append((new_start, new_start + len(f.original)))
+            shifts.append((new_start + len(f.original), delta))
+            pos = f.end
+        pieces.append(text[pos : tokens[-1].end])
+        sentence = "".join(pieces)
+
+        def old(offset: int) -> int:
+            moved = 0
+            for end, d in shifts:
+                if end <= offset:
+                    moved = d
+            return offset - moved + s0
+
+        out = list(anchors)
+        note = (
+            f"; read again with {len(anchors)} sure fix{'es' if len(anchors) > 1 else ''} in place"
+        )
+        again = self._choose(sentence, tokenize(sentence), context, doc, boost, frozen)
+        for f in again:
+            start, end = old(f.start), old(f.end)
+            if text[start:end] != f.spun:  # touches a sure fix (an article before it)
+                continue
+            ev = f.evidence
+            out.append(
+                Found(
+                    start,
+                    end,
+                    f.spun,
+                    f.original,
+                    Evidence(ev.source, ev.lm_gain, ev.channel, ev.note + note),
+                    f.total,
+                )
+            )
+        out.sort(key=lambda f: f.start)
+        return out
+
+    def _choose(
+        self,
+        text: str,
+        tokens: list[Token],
+        context: str,
+        doc: DocStats | None,
+        boost: float,
+        frozen: Sequence[tuple[int, int]] = (),
+    ) -> list[Found]:
         p, m = self.priors, self.model
-        r = self._read(text, tokens, context, doc, boost)
+        r, scored = self.scored(text, tokens, context, doc, boost, frozen)
         if r is None:
             return []
-        words, unit_of_word, ids, starts, seps = r.words, r.unit_of_word, r.ids, r.starts, r.seps
-        base, dists, proposals = r.base, r.dists, r.proposals
-        # screen by the first token's left-context gain
-        by_span: dict[tuple[int, int], list[tuple[float, Proposal, list[int]]]] = {}
-        for pr in proposals:
-            u0 = unit_of_word[pr.first]
-            spun_text = text[words[pr.first].start : words[pr.last - 1].end]
-            cand_ids = list(m.piece(seps[u0] + match_case(" ".join(pr.words), spun_text)))
-            if not cand_ids or cand_ids == ids[starts[u0] : starts[unit_of_word[pr.last - 1] + 1]]:
-                continue
-            d = dists[pr.first]
-            g0 = float(d[cand_ids[0]] - d[ids[starts[u0]]])
-            s = g0 + pr.prior
-            if s > p.screen:
-                by_span.setdefault((pr.first, pr.last), []).append((s, pr, cand_ids))
-        variants: list[tuple[int, list[int]]] = []
-        meta: list[tuple[float, Proposal]] = []  # (base log-probability of the window, proposal)
-        for (first, last), items in sorted(by_span.items()):
-            items.sort(key=lambda x: -x[0])
-            u0, u_end = unit_of_word[first], unit_of_word[last - 1] + 1
-            u_right = min(len(tokens), u_end + p.right_window)
-            right = ids[starts[u_end] : starts[u_right]]
-            base_window = float(base[starts[u0] : starts[u_right]].sum())
-            for _, pr, cand_ids in items[: p.per_span]:
-                variants.append((starts[u0], cand_ids + right))
-                meta.append((base_window, pr))
-        chosen: list[tuple[float, float, Proposal]] = []
-        for score, (base_window, pr) in zip(m.score_variants(variants), meta, strict=True):
-            gain = score - base_window
-            total = gain + pr.prior
-            if total > p.margin:
-                chosen.append((total, gain, pr))
+        words = r.words
+        chosen = [(s.gain + s.proposal.prior, s) for s in scored]
+        chosen = [c for c in chosen if c[0] > p.margin]
         chosen.sort(key=lambda x: -x[0])
         taken: list[bool] = [False] * len(words)
         found: list[Found] = []
-        for total, gain, pr in chosen:
+        for total, s in chosen:
+            pr, gain = s.proposal, s.gain
             if any(taken[pr.first : pr.last]):
                 continue
             for k in range(pr.first, pr.last):
