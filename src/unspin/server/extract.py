@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-from ..cli._common import decode_text
 from ..errors import MissingDependencyError
+from ..io.decode import decode_text
 
 _SKIP = {"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object"}
 _BLOCK = {
