@@ -308,16 +308,15 @@ class Pipeline:
             top,
             resolve(model),
         )
-        self.profile = profile if profile is None or isinstance(profile, Profile) else None
-        if profile is not None and self.profile is None:
-            assert isinstance(profile, str | Path)
-            self.profile = Profile.load(profile)
-        self.channel = channel_for(self.profile)
-        self.index: Index | None = None
-        if index is not None:
+        if isinstance(profile, str | Path):
+            profile = Profile.load(profile)
+        self.profile: Profile | None = profile
+        self.channel = channel_for(profile)
+        if isinstance(index, str | Path):
             from .trace import Index
 
-            self.index = index if isinstance(index, Index) else Index(index)
+            index = Index(index)
+        self.index: Index | None = index
         self.lock = threading.Lock()
 
     @classmethod
