@@ -33,7 +33,6 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError, UnspinError
 from ..io import ReadOptions
@@ -54,7 +53,14 @@ from .shards import (
     markers,
     shards,
 )
-from .summary import EXIT_OK, EXIT_RECORD_ERRORS, EXIT_UNUSABLE_INPUT, UNUSABLE_KINDS, Summary
+from .summary import (
+    EXIT_OK,
+    EXIT_RECORD_ERRORS,
+    EXIT_UNUSABLE_INPUT,
+    UNUSABLE_KINDS,
+    ShardStats,
+    Summary,
+)
 
 __all__ = [
     "EXIT_OK",
@@ -134,9 +140,9 @@ def scan(
         summary = Summary(out=str(root))
         bar = Progress(progress, paths, options)
 
-        def done(stats: dict[str, Any]) -> None:
-            summary.records_this_run += int(stats["records"])
-            bar.update(int(stats["records"]))
+        def done(stats: ShardStats) -> None:
+            summary.records_this_run += stats.records
+            bar.update(stats.records)
 
         executor = Executor(workers, config, root, output_format, done)
         try:

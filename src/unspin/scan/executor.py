@@ -10,18 +10,17 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Any
 
 from ..io import Record
 from ..pipeline import PipelineConfig
 from .records import process_record
 from .shards import commit
-from .summary import shard_stats
+from .summary import ShardStats, shard_stats
 
 
 def run_shard(
     shard: str, records: list[Record], config: PipelineConfig, out: str, fmt: str
-) -> dict[str, Any]:
+) -> ShardStats:
     """Process one shard and commit it; return its counts."""
     t0 = time.perf_counter()
     rows = [process_record(r, config) for r in records]
@@ -49,13 +48,13 @@ class Executor:
         config: PipelineConfig,
         out: Path,
         fmt: str,
-        done: Callable[[dict[str, Any]], None],
+        done: Callable[[ShardStats], None],
     ) -> None:
         self.args = (config, str(out), fmt)
         self.done = done
         self.pool: ProcessPoolExecutor | None = None
         self.window = 2 * workers
-        self.pending: set[Future[dict[str, Any]]] = set()
+        self.pending: set[Future[ShardStats]] = set()
         if workers > 1:
             import multiprocessing
 

@@ -18,6 +18,7 @@ from typing import IO, Any
 from ..errors import InputError
 from ..io import ReadOptions, Record, iter_records
 from ..io.writers import READERS, WRITERS, atomic_write_bytes
+from .summary import ShardStats
 
 MANIFEST_VERSION = 1
 #: What must match for a rerun to resume an output folder.
@@ -45,13 +46,11 @@ def shards(
             yield f"{prefix}-{n:06d}", chunk
 
 
-def commit(
-    root: Path, shard: str, rows: list[dict[str, Any]], fmt: str, stats: dict[str, Any]
-) -> None:
+def commit(root: Path, shard: str, rows: list[dict[str, Any]], fmt: str, stats: ShardStats) -> None:
     """Commit one shard: its part file first (atomically), then its marker."""
     suffix, write = WRITERS[fmt]
     write(root / "parts" / f"{shard}{suffix}", rows)
-    atomic_write_bytes(root / "done" / f"{shard}.json", json.dumps(stats).encode())
+    atomic_write_bytes(root / "done" / f"{shard}.json", json.dumps(stats.to_dict()).encode())
 
 
 def finished(root: Path, fmt: str) -> set[str]:
@@ -64,12 +63,12 @@ def finished(root: Path, fmt: str) -> set[str]:
     }
 
 
-def markers(root: Path, fmt: str, done_before: set[str]) -> Iterator[dict[str, Any]]:
+def markers(root: Path, fmt: str, done_before: set[str]) -> Iterator[ShardStats]:
     """The counts of every committed shard, in shard order."""
     suffix = WRITERS[fmt][0]
     for marker in sorted((root / "done").glob("*.json")):
         if marker.stem in done_before or (root / "parts" / f"{marker.stem}{suffix}").exists():
-            yield json.loads(marker.read_text())
+            yield ShardStats.from_dict(json.loads(marker.read_text()))
 
 
 def input_facts(inputs: Sequence[Path]) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 EXIT_OK = 0
@@ -50,12 +50,12 @@ class Summary:
         """Records from inputs that were unusable as a whole (error kinds in UNUSABLE_KINDS)."""
         return sum(n for k, n in self.error_kinds.items() if k in UNUSABLE_KINDS)
 
-    def add(self, stats: dict[str, Any]) -> None:
-        self.records += int(stats["records"])
-        self.errors += sum(stats["errors"].values())
-        self.labels.update(stats["labels"])
-        self.profiles.update(stats["profiles"])
-        self.error_kinds.update(stats["errors"])
+    def add(self, stats: ShardStats) -> None:
+        self.records += stats.records
+        self.errors += sum(stats.errors.values())
+        self.labels.update(stats.labels)
+        self.profiles.update(stats.profiles)
+        self.error_kinds.update(stats.errors)
         self.shards += 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,8 +95,34 @@ class Summary:
         return "\n".join(lines)
 
 
-def shard_stats(shard: str, rows: Sequence[dict[str, Any]], seconds: float) -> dict[str, Any]:
-    """One shard's counts: what its completion marker holds."""
+@dataclass(frozen=True, slots=True)
+class ShardStats:
+    """One shard's counts: what its completion marker holds (``OUT/done/SHARD.json``)."""
+
+    shard: str
+    records: int
+    labels: dict[str, int]
+    profiles: dict[str, int]  # the spinner profiles recognised in its spun records
+    errors: dict[str, int]  # error records by kind
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ShardStats:
+        return cls(
+            str(d["shard"]),
+            int(d["records"]),
+            dict(d["labels"]),
+            dict(d["profiles"]),
+            dict(d["errors"]),
+            float(d["seconds"]),
+        )
+
+
+def shard_stats(shard: str, rows: Sequence[dict[str, Any]], seconds: float) -> ShardStats:
+    """Count one shard's rows."""
     labels: Counter[str] = Counter()
     profiles: Counter[str] = Counter()
     errors: Counter[str] = Counter()
@@ -108,11 +134,5 @@ def shard_stats(shard: str, rows: Sequence[dict[str, Any]], seconds: float) -> d
             labels[str(r["label"])] += 1
             if r["label"] == "spun" and r.get("profile"):
                 profiles[str(r["profile"])] += 1
-    return {
-        "shard": shard,
-        "records": len(rows),
-        "labels": dict(labels),
-        "profiles": dict(profiles),
-        "errors": dict(errors),
-        "seconds": round(seconds, 4),
-    }
+    counts = dict(labels), dict(profiles), dict(errors)
+    return ShardStats(shard, len(rows), *counts, round(seconds, 4))
