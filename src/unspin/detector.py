@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import collocations, evidence
+from .channel import Channel
 from .fingerprints import FingerprintList, bundled
 from .fixes import Evidence, Fix
 from .lm import TRIGRAM, is_neural, resolve
@@ -97,6 +98,8 @@ def detect(
     fingerprints: FingerprintList | None = None,
     broken_collocations: bool = False,
     model: str | None = None,
+    channel: Channel | None = None,
+    analysis: Sequence[BlockAnalysis] | None = None,
 ) -> Detection:
     """Score how likely ``text`` is machine-spun, with the spans that give it away.
 
@@ -107,7 +110,11 @@ def detect(
     (:mod:`unspin.collocations`): weak evidence that costs about a sixth of the run time, off
     by default. ``model`` names the context model (:func:`unspin.lm.resolve`). The score
     comes from the trigram pass; a neural model, when chosen, re-reads only texts that pass
-    did not find clearly clean (a cascade) and gives their spans."""
+    did not find clearly clean (a cascade) and gives their spans.
+
+    A caller that detects many texts passes a prepared ``channel`` (``profile`` is then not
+    read); one that also restores passes ``analysis``, the text's trigram
+    :func:`~unspin.restorer.analyse` with that channel, made once for both."""
     return detect_chunks(
         [text],
         profile=profile,
@@ -115,6 +122,8 @@ def detect(
         fingerprints=fingerprints,
         broken_collocations=broken_collocations,
         model=model,
+        channel=channel,
+        analysis=analysis,
     )
 
 
@@ -126,14 +135,17 @@ def detect_chunks(
     fingerprints: FingerprintList | None = None,
     broken_collocations: bool = False,
     model: str | None = None,
+    channel: Channel | None = None,
+    analysis: Sequence[BlockAnalysis] | None = None,
 ) -> Detection:
     """:func:`detect` over a text given in pieces that end at paragraph boundaries (as
     ``unspin detect`` reads a file), in memory bounded by the largest piece: offsets are in
     the whole text, and on a very large text only the spans of the strongest blocks are kept
-    (:data:`MAX_SPANS`)."""
+    (:data:`MAX_SPANS`). ``channel`` and ``analysis`` (of the first chunk) are as in
+    :func:`detect`."""
     context_model = resolve(model)
     clf = evidence.model("full")
-    channel = channel_for(profile)
+    channel = channel if channel is not None else channel_for(profile)
     fp = bundled() if fingerprints is None else fingerprints
     state = _Windows()
     words = 0
@@ -148,7 +160,7 @@ def detect_chunks(
             return Detection(0.0, "uncertain", reasons=["not English: unspin models English only"])
         words += n_words
         if n_words:
-            blocks = list(analyse(chunk, channel))
+            blocks = list(analysis if analysis is not None else analyse(chunk, channel))
             fixes = [f for b in blocks for f in b.fixes]
             first_window = len(state.scores)
             state.add_chunk(chunk, base, blocks, fingerprints, clf)
@@ -181,6 +193,7 @@ def detect_chunks(
                 dropped += len(spans) - MAX_SPANS
                 del spans[MAX_SPANS:]
         base += len(chunk)
+        analysis = None  # (it was the first chunk's)
     state.close(clf)
     if words == 0:
         return Detection(0.0, "uncertain", reasons=["too short: no words"])

@@ -8,7 +8,7 @@ confidence comes from its evidence (:mod:`unspin.calibration`). Fixes below
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,8 @@ def restore(
     profile: Profile | str | Path | None = None,
     min_confidence: float = 0.5,
     model: str | None = None,
+    channel: Channel | None = None,
+    analysis: Sequence[BlockAnalysis] | None = None,
 ) -> Restoration:
     """Restore the most likely original wording of ``text``.
 
@@ -51,16 +53,25 @@ def restore(
     (:func:`unspin.lm.resolve`: by default the neural model when it is installed, else the
     trigram). The result's ``fixes`` replay exactly: ``apply_fixes(text, result.fixes) ==
     result.text``.
+
+    A caller that restores many texts passes a prepared ``channel`` (then ``profile`` is not
+    read: the channel holds it, and its phrase memo lives on); one that also detects passes
+    ``analysis``, the text's :func:`analyse` with that channel and ``model``, made once.
     """
     model = resolve(model)
     if not text.strip():
         return Restoration(text, [], model=model)
-    channel = channel_for(profile)
+    channel = channel if channel is not None else channel_for(profile)
     warnings: list[str] = []
     if not looks_english(text):
         warnings.append("the text does not look like English; returned unchanged")
         return Restoration(text, [], warnings, model=model)
-    fixes = [f for f in iter_fixes(text, channel, model=model) if f.confidence >= min_confidence]
+    found = (
+        iter_fixes(text, channel, model=model)
+        if analysis is None
+        else (f for block in analysis for f in block.fixes)
+    )
+    fixes = [f for f in found if f.confidence >= min_confidence]
     return Restoration(apply_fixes(text, fixes), fixes, warnings, model=model)
 
 

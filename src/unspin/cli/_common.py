@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
-
-# A text with more than this share of control characters is treated as binary.
-_MAX_CONTROL_SHARE = 0.01
+from ..io.decode import check_controls, decode_text
 
 
 def probability(value: str) -> float:
@@ -25,20 +23,6 @@ def probability(value: str) -> float:
     if math.isnan(p) or not 0.0 <= p <= 1.0:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
     return p
-
-
-def decode_text(data: bytes, name: str) -> str:
-    """Decode bytes as UTF-8 text, refusing binary data with a one-line reason."""
-    if b"\x00" in data[:65536]:
-        raise InputError(f"{name}: looks like a binary file (NUL bytes), not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"{name}: not valid UTF-8 (byte {e.start}); convert it first, e.g. iconv -t utf-8"
-        ) from None
-    _check_controls(text, name)
-    return text
 
 
 def read_input(path: str) -> str:
@@ -87,7 +71,7 @@ def read_chunks(path: str, chunk_bytes: int | None = None) -> Iterator[str]:
             size += len(raw)
             if size >= chunk_bytes and not line.strip():
                 chunk = "".join(pending)
-                _check_controls(chunk, name)
+                check_controls(chunk, name)
                 yield chunk
                 pending, size = [], 0
         try:
@@ -99,18 +83,11 @@ def read_chunks(path: str, chunk_bytes: int | None = None) -> Iterator[str]:
             ) from None
         tail = "".join(pending) + end
         if tail:
-            _check_controls(tail, name)
+            check_controls(tail, name)
             yield tail
     finally:
         if path != "-":
             stream.close()
-
-
-def _check_controls(text: str, name: str) -> None:
-    sample = text[:65536]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
-    if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
-        raise InputError(f"{name}: looks like a binary file (control characters), not text")
 
 
 MAX_RECORD_BYTES = 32 << 20  # one JSONL record, or one document read whole (as scan caps one)

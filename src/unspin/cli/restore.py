@@ -45,11 +45,12 @@ def run(args: argparse.Namespace) -> int:
     args.model = resolve(args.model)  # an unknown name fails here, before any input is read
     if not args.json and not args.diff:
         # Plain output streams paragraph blocks: bounded memory on very large inputs.
-        profile = channel_for(args.profile).profile
+        # one channel for every chunk: the profile is read once, the phrase memo kept
+        channel = channel_for(args.profile)
         warned: set[str] = set()
         for chunk in read_chunks(args.file):
             result = restore(
-                chunk, profile=profile, min_confidence=args.min_confidence, model=args.model
+                chunk, channel=channel, min_confidence=args.min_confidence, model=args.model
             )
             for w in result.warnings:
                 if w not in warned:

@@ -17,7 +17,8 @@ recognised); documents whose label is in ``drop_labels`` are
 dropped with the reason ``"spun"`` (datatrove counts it as ``dropped_spun`` and writes it to
 ``metadata["filter_reason"]`` of excluded documents). A document that cannot be processed is
 kept, with ``spin_error`` in its metadata, and counted as ``spin_error``. The decision comes
-from :func:`unspin.scan.process_record`, the same function as ``unspin scan`` and Spark.
+from the document pipeline (:mod:`unspin.pipeline`), the same as ``unspin scan`` and Spark;
+the metadata is taken from its row (:func:`metadata`).
 """
 
 from __future__ import annotations
@@ -27,14 +28,28 @@ from typing import Any
 
 from ..errors import InputError, MissingDependencyError
 from ..io.record import Location, Record
-from ..scan import ScanConfig, process_record, warm_up
+from ..pipeline import PipelineConfig, pipeline_for
 
 try:
     from datatrove.pipeline.filters.base_filter import BaseFilter
 except ImportError as e:  # fail at import, with the install hint
     raise MissingDependencyError("the datatrove filter", "datatrove", "datatrove") from e
 
-__all__ = ["SpinFilter"]
+__all__ = ["METADATA", "SpinFilter", "metadata"]
+
+#: ``doc.metadata`` key for each field of the pipeline's row, when the row has it.
+METADATA = {"error": "spin_error", "score": "spin_score", "label": "spin_label"}
+
+
+def metadata(row: dict[str, Any]) -> dict[str, Any]:
+    """What :class:`SpinFilter` writes into ``doc.metadata`` for a pipeline row: the error
+    alone, or the score (full detection), the label and the recognised spinner profile."""
+    if row.get("error"):
+        return {"spin_error": row["error"]}
+    out = {METADATA[k]: row[k] for k in ("score", "label") if row.get(k) is not None}
+    if row.get("profile"):
+        out["spin_profile"] = row["profile"]
+    return out
 
 
 class SpinFilter(BaseFilter):  # type: ignore[misc]  # datatrove ships no type hints
@@ -54,25 +69,19 @@ class SpinFilter(BaseFilter):  # type: ignore[misc]  # datatrove ships no type h
         super().__init__(exclusion_writer)
         if mode not in ("check", "detect"):
             raise InputError(f"SpinFilter mode must be 'check' or 'detect', not {mode!r}")
-        self.config = ScanConfig(tasks=(mode,), threshold=threshold, profile=profile)
+        self.config = PipelineConfig(tasks=(mode,), threshold=threshold, profile=profile)
         self.drop_labels = tuple(drop_labels)
-        self._warm = False
 
     def filter(self, doc: Any) -> bool | tuple[bool, str]:
-        if not self._warm:  # once per worker process: a bad profile fails here, clearly
-            warm_up(self.config)
-            self._warm = True
+        # built once per worker process: a bad profile fails on the first document, clearly
+        pipeline = pipeline_for(self.config)
         source = str(doc.metadata.get("file_path") or "datatrove")
-        out = process_record(Record(str(doc.id), doc.text, Location(source)), self.config)
-        if out.get("error"):
-            doc.metadata["spin_error"] = out["error"]
+        row = pipeline.process(Record(str(doc.id), doc.text, Location(source))).to_row()
+        meta = metadata(row)
+        doc.metadata.update(meta)
+        if "spin_error" in meta:
             self.stat_update("spin_error")
             return True
-        if out.get("score") is not None:
-            doc.metadata["spin_score"] = out["score"]
-        doc.metadata["spin_label"] = out["label"]
-        if out.get("profile"):
-            doc.metadata["spin_profile"] = out["profile"]
-        if out["label"] in self.drop_labels:
+        if row["label"] in self.drop_labels:
             return False, "spun"
         return True

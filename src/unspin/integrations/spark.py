@@ -4,11 +4,12 @@
     >>> results = scan_dataframe(spark.read.json("s3://crawl/*.jsonl.gz"), tasks=("detect",))
     >>> results.groupBy("label").count().show()
 
-Each partition runs :func:`unspin.scan.process_record` on its rows (``mapPartitions``); the
-models load once per Python worker process, which Spark reuses across tasks. The result has one
-row per input row: the id, the results (nested values as JSON text) and ``error``/``error_kind``
-for rows that could not be processed; nothing is dropped. Run as a script, this module is a
-``spark-submit`` job (see docs/spark.md)::
+Each partition runs the document pipeline (:func:`unspin.pipeline.pipeline_for`) on its rows
+(``mapPartitions``), the same as ``unspin scan``; the pipeline is built once per Python worker
+process, which Spark reuses across tasks. The result has one row per input row, the columns of
+:meth:`~unspin.pipeline.DocResult.to_row`: the id, the results (nested values as JSON text) and
+``error``/``error_kind`` for rows that could not be processed; nothing is dropped. Run as a
+script, this module is a ``spark-submit`` job (see docs/spark.md)::
 
     spark-submit --master yarn .../unspin/integrations/spark.py IN OUT --tasks detect
 """
@@ -24,7 +25,7 @@ from typing import Any
 from ..errors import MissingDependencyError
 from ..io.record import Location, Record
 from ..io.writers import NESTED
-from ..scan import ScanConfig, process_record, warm_up
+from ..pipeline import PipelineConfig, pipeline_for
 
 __all__ = ["OUTPUT_COLUMNS", "main", "scan_dataframe"]
 
@@ -43,8 +44,6 @@ OUTPUT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("error", "string"),
     ("error_kind", "string"),
 )
-
-_WARM: set[ScanConfig] = set()
 
 
 def _pyspark() -> Any:
@@ -68,12 +67,10 @@ def _row_values(out: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def process_partition(
-    rows: Iterable[Any], config: ScanConfig, id_col: str, text_col: str, source: str
+    rows: Iterable[Any], config: PipelineConfig, id_col: str, text_col: str, source: str
 ) -> Iterator[tuple[Any, ...]]:
     """Results for the rows of one partition (each row has ``id_col`` and ``text_col``)."""
-    if config not in _WARM:  # once per Python worker process, reused across tasks
-        warm_up(config)
-        _WARM.add(config)
+    pipeline = pipeline_for(config)  # once per Python worker process, reused across tasks
     for row in rows:
         rid, text = row[id_col], row[text_col]
         where = Location(source)
@@ -82,7 +79,7 @@ def process_partition(
             rec = Record.failed(rid, where, "field", f"{text_col!r} is null or not a string")
         else:
             rec = Record(rid, text, where)
-        yield _row_values(process_record(rec, config))
+        yield _row_values(pipeline.process(rec).to_row())
 
 
 def scan_dataframe(
@@ -91,14 +88,14 @@ def scan_dataframe(
     tasks: Sequence[str] = ("detect",),
     *,
     id_col: str = "id",
-    config: ScanConfig | None = None,
+    config: PipelineConfig | None = None,
 ) -> Any:
     """A DataFrame of results, one row per row of ``df`` (see :data:`OUTPUT_COLUMNS`).
 
     ``df`` needs ``text_col`` and ``id_col`` columns. ``config`` overrides ``tasks``.
     """
     sql = _pyspark()
-    cfg = config or ScanConfig(tasks=tuple(tasks))
+    cfg = config or PipelineConfig(tasks=tuple(tasks))
     missing = [c for c in (id_col, text_col) if c not in df.columns]
     if missing:
         from ..errors import InputError

@@ -10,35 +10,39 @@ from __future__ import annotations
 
 import contextlib
 import re
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import DataFileError, UnspinError
+from ..pipeline import WARM_UP_TEXT, Pipeline
 
 PROFILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
-WARM_UP_TEXT = "The head of state signed the invoice."
-
-
-def _library(name: str) -> Callable[..., Any]:
-    import unspin
-
-    fn: Callable[..., Any] = getattr(unspin, name)
-    return fn
 
 
 @dataclass
 class Resources:
-    profiles: dict[str, Any] = field(default_factory=dict)
-    index: Any = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    """One document pipeline per loaded profile (``""``: none), all sharing the trace index;
+    each request runs the task it names with its own options on the pipeline of its profile,
+    and answers with that part of the :class:`~unspin.pipeline.DocResult`."""
+
+    pipelines: dict[str, Pipeline] = field(default_factory=dict)
+
+    @property
+    def profiles(self) -> list[str]:
+        return [name for name in self.pipelines if name]
+
+    @property
+    def index(self) -> Any:
+        return self.pipelines[""].index if self.pipelines else None
 
     @classmethod
     def load(cls, profile_paths: Sequence[str | Path], index_path: str | Path | None) -> Resources:
         """Load every profile and the index; raise DataFileError if one is unusable."""
-        profiles: dict[str, Any] = {}
+        # the library default model (UNSPIN_MODEL, else neural when installed), as the library
+        base = Pipeline(index=index_path, model=None)
+        pipelines = {"": base}
         if profile_paths:
             from ..profile import Profile
 
@@ -46,40 +50,32 @@ class Resources:
                 prof = Profile.load(path)
                 if not re.fullmatch(PROFILE_PATTERN, prof.name):
                     raise DataFileError(f"{path}: profile name {prof.name!r} cannot be requested")
-                if prof.name in profiles:
+                if prof.name in pipelines:
                     raise DataFileError(f"{path}: a second profile named {prof.name!r}")
-                profiles[prof.name] = prof
-        index = None
-        if index_path is not None:
-            from ..trace import Index
-
-            index = Index(index_path)
-        return cls(profiles, index)
+                pipelines[prof.name] = Pipeline(profile=prof, index=base.index, model=None)
+        return cls(pipelines)
 
     def warm_up(self) -> None:
         """Load the models now rather than on the first request."""
-        self.restore(WARM_UP_TEXT, 0.5, None)
-        self.detect(WARM_UP_TEXT, None, None)
+        self.pipelines[""].with_options(tasks=("restore", "detect")).run(WARM_UP_TEXT, strict=True)
+
+    def _run(self, profile: str | None, text: str, **options: Any) -> Any:
+        return self.pipelines[profile or ""].with_options(**options).run(text, strict=True)
 
     def detect(self, text: str, threshold: float | None, profile: str | None) -> dict[str, Any]:
-        det = _library("detect")(
-            text, profile=self.profiles.get(profile or ""), threshold=threshold
-        )
-        result: dict[str, Any] = det.to_dict()
-        return result
+        result = self._run(profile, text, tasks=("detect",), threshold=threshold)
+        out: dict[str, Any] = result.detection.to_dict()
+        return out
 
     def restore(self, text: str, min_confidence: float, profile: str | None) -> dict[str, Any]:
-        res = _library("restore")(
-            text, profile=self.profiles.get(profile or ""), min_confidence=min_confidence
-        )
-        result: dict[str, Any] = res.to_dict()
-        return result
+        result = self._run(profile, text, tasks=("restore",), min_confidence=min_confidence)
+        out: dict[str, Any] = result.restoration.to_dict()
+        return out
 
     def trace(self, text: str, top: int) -> dict[str, Any]:
         if self.index is None:
             raise UnspinError("no trace index is loaded")
-        with self.lock:  # the index is not documented as thread-safe
-            found = self.index.search(text, top=top)
+        found = self._run(None, text, tasks=("trace",), top=top).trace
         return {
             "candidates": [c.to_dict() for c in found.candidates],
             "warnings": list(found.warnings),
