@@ -13,14 +13,10 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
 
 from . import lexicon, rules
 from .lm import get_model
 from .profile import Profile
-
-if TYPE_CHECKING:
-    from .decoder import Phrase
 
 MAX_SPAN = 5  # longest spun phrase looked up, in words ("the day gone by", long tortured phrases)
 
@@ -280,6 +276,20 @@ def _thesaurus_link(orig: str, bits: int) -> tuple[tuple[str, ...], int, str]:
     """The original's words, how many more thesauri than one know the link, and the note."""
     names = "+".join(lexicon.source_names(bits))
     return tuple(orig.split()), bits.bit_count() - 1, f"thesaurus synonym ({names})"
+
+
+# What the decoder keeps of each spun phrase between sentences (unspin.decoder.phrase),
+# memoised on the channel. Plain tuples of strings and numbers: the cyclic garbage collector
+# stops scanning those, so a large memo costs nothing at each full collection (Candidate
+# objects or NamedTuples would be scanned every time).
+Option = tuple[tuple[str, ...], float, str, str, bool, bool, float, str, str]
+"""A candidate: its original words, prior, source and note (as in :class:`Candidate`); from a
+learned profile? (its own prior: no boost, no document evidence); from a thesaurus?; the
+thesaurus frequency discount (else 0); the indefinite article before it; the original as one
+string (what DocStats counts)."""
+Phrase = tuple[str, bool, tuple[Option, ...]]
+"""A spun word or phrase: as one string, whether the context model knows all its words, and
+its first MAX_CONSIDER candidates."""
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from .channel import MAX_SPAN, Candidate, Channel
+from .channel import MAX_SPAN, Candidate, Channel, Option, Phrase
 from .docstats import DocStats
 from .lm import BOS, EOS, ContextModel
 from .text import Token
@@ -217,20 +217,6 @@ class Lattice:
                 for _, p, o in scored[:MAX_CANDIDATES]
             ]
         return edges
-
-
-# What the decoder keeps of each spun phrase between sentences, memoised on the channel. Plain
-# tuples of strings and numbers: the cyclic garbage collector stops scanning those, so a large
-# memo costs nothing at each full collection (Candidate objects or NamedTuples would be
-# scanned every time).
-Option = tuple[tuple[str, ...], float, str, str, bool, bool, float, str, str]
-"""A candidate: its original words, prior, source and note (as in :class:`Candidate`); from a
-learned profile? (its own prior: no boost, no document evidence); from a thesaurus?; the
-thesaurus frequency discount (else 0); the indefinite article before it; the original as one
-string (what DocStats counts)."""
-Phrase = tuple[str, bool, tuple[Option, ...]]
-"""A spun word or phrase: as one string, whether the context model knows all its words, and
-its first MAX_CONSIDER candidates."""
 
 
 def phrase(spun: tuple[str, ...], lm: ContextModel, channel: Channel) -> Phrase:
