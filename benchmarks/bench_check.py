@@ -15,7 +15,6 @@ the cheap model's ``recall_threshold`` in data/detector.json (is_spun's default)
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -110,9 +109,12 @@ def main() -> None:
     print(body)
     if args.write_threshold:
         path = ROOT / "src" / "unspin" / "data" / "detector.json"
-        data = json.loads(path.read_text())
+        from unspin import datafile
+        from unspin.evidence import DETECTOR_FORMAT
+
+        data = datafile.read_json(path, DETECTOR_FORMAT, 1, built_by="scripts/train_detector.py")
         data["cheap"]["recall_threshold"] = thr
-        path.write_text(json.dumps(data, indent=1) + "\n")
+        datafile.write_json(path, DETECTOR_FORMAT, 1, data)
         print(f"recall_threshold {thr} written to {path}", file=sys.stderr)
     write_section(
         "check",

@@ -4,18 +4,18 @@
 Tune-split documents only (``benchmarks/splits.py``): each is spun by the tuning profiles
 (never ``heldout``) at a rate taken in turn from ``RATES`` (real content farms spin from a
 word in six to every other word; the detector's log-odds, which rises with the rate, tells the
-model how spun the document around a fix is), and restored by the neural path with every fix kept; a fix is
-right when it restores a substitution exactly, wrong when it changes a word the spinner did
-not touch (right place with a wrong guess is not a label, as in ``train_detector.py``). Honest
-tune documents are restored too: each of their fixes is wrong. The logistic model reads the
-fix's margin (gain plus prior, log10 as in ``Evidence``), its source, and the detector's
-log-odds that the fix's block is spun (a substitution is far more likely in a document that
-looks spun: the same margin means more there than in honest text).
+model how spun the document around a fix is), and restored by the neural path with every fix
+kept; a fix is right when it restores a substitution exactly, wrong when it changes a word
+the spinner did not touch (right place with a wrong guess is not a label, as in
+``train_detector.py``). Honest tune documents are restored too: each of their fixes is wrong.
+The logistic model reads the fix's margin (gain plus prior, log10 as in ``Evidence``), its
+source, and the detector's log-odds that the fix's block is spun (fitted on this data, it
+weighs little: the document's evidence already raises a fix's prior).
 
 Documents are cut to windows of ``--words`` words (a news article's length), so that every
 profile and honest text weighs alike.
 
-    python scripts/calibrate_neural.py [--docs 8] [--honest 12] [--model smollm2-135m]
+    python scripts/calibrate_neural.py [--docs 9] [--honest 12] [--model smollm2-135m]
 """
 
 from __future__ import annotations
@@ -34,13 +34,16 @@ sys.path.insert(0, str(ROOT / "src"))
 from benchmarks.splits import TUNING_PROFILES, clean_docs, window  # noqa: E402
 from scripts.train_detector import fit_logistic  # noqa: E402
 
+from unspin import datafile  # noqa: E402
+from unspin.calibration import FORMAT, VERSION  # noqa: E402
+
 SOURCES = ["idiom", "tortured", "thesaurus", "profile"]
 RATES = (0.15, 0.3, 0.5)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--docs", type=int, default=8, help="tune documents per profile")
+    ap.add_argument("--docs", type=int, default=9, help="tune documents per profile")
     ap.add_argument("--honest", type=int, default=12, help="honest tune documents")
     ap.add_argument("--words", type=int, default=250, help="words per document window")
     ap.add_argument("--model", default="smollm2-135m")
@@ -88,7 +91,7 @@ def main() -> None:
     a = float(w[0] / scale[0])
     offset = b - float(sum(w[i] * mean[i] / scale[i] for i in range(len(w))))
     path = ROOT / "src/unspin/data/calibration.json"
-    cal = json.loads(path.read_text())
+    cal = datafile.read_json(path, FORMAT, VERSION, built_by="scripts/train_detector.py")
     cal["neural"] = {
         "a": a,
         "b": offset,
@@ -97,7 +100,7 @@ def main() -> None:
         "model": args.model,
         "trained_on": f"{len(y)} proposed fixes, {int(y.sum())} correct (tune split)",
     }
-    path.write_text(json.dumps(cal, indent=1) + "\n")
+    datafile.write_json(path, FORMAT, VERSION, cal)
     print(json.dumps(cal["neural"], indent=1))
 
 

@@ -41,6 +41,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks.splits import TUNING_PROFILES, clean_docs, window  # noqa: E402
 
+from unspin import datafile  # noqa: E402
+from unspin.calibration import FORMAT, VERSION  # noqa: E402
+
 LENGTHS = (50, 100, 200, 0)  # 0: the whole document
 # what the cached decodings depend on (the detector's own features and weights excluded)
 DECODER_FILES = ("channel.py", "decoder.py", "docstats.py", "lexicon.py", "lm.py", "restorer.py",
@@ -207,11 +210,13 @@ def main() -> None:
     if args.thresholds_only:
         from unspin import evidence
 
-        shipped = json.loads(model_path.read_text())
+        shipped = datafile.read_json(
+            model_path, evidence.DETECTOR_FORMAT, 1, built_by="scripts/train_detector.py"
+        )
         old = (shipped["full"]["threshold"], shipped["full"]["threshold_short"])
         new = fit_thresholds(honest_texts(args.docs))
         shipped["full"]["threshold"], shipped["full"]["threshold_short"] = new
-        model_path.write_text(json.dumps(shipped, indent=1) + "\n")
+        datafile.write_json(model_path, evidence.DETECTOR_FORMAT, 1, shipped)
         evidence.model.cache_clear()
         print(f"thresholds (long, short): {old} -> {new}", file=sys.stderr)
         return
@@ -256,7 +261,7 @@ def main() -> None:
         print(f"  {k:20s} {v:+.3f}", file=sys.stderr)
     full = detector.Model(**out["full"])
     # the thresholds are fitted on the score detect() reports (block-wise, the strongest block)
-    model_path.write_text(json.dumps(out, indent=1) + "\n")
+    datafile.write_json(model_path, detector.DETECTOR_FORMAT, 1, out)
     detector.model.cache_clear()
     out["full"]["threshold"], out["full"]["threshold_short"] = fit_thresholds(
         honest_texts(args.docs)
@@ -271,7 +276,7 @@ def main() -> None:
     out["cheap"]["threshold"] = few_false_alarms(
         [p for p, d in zip(cprobs, data, strict=True) if d["label"] == 0],
         [d["kind"] for d in data if d["label"] == 0])
-    model_path.write_text(json.dumps(out, indent=1) + "\n")
+    datafile.write_json(model_path, detector.DETECTOR_FORMAT, 1, out)
     detector.model.cache_clear()
 
     # Fixes proposed with a learned farm profile: learn from some tune documents spun with one
@@ -319,15 +324,17 @@ def main() -> None:
     d = float(cw[1] / cscale[1])
     offset = cb - float(sum(cw[i] * cmean[i] / cscale[i] for i in range(len(cw))))
     bias = {s: float(cw[i + 2] / cscale[i + 2]) for i, s in enumerate(sources)}
-    cal = {
-        "version": 1,
+    # the neural path's section (scripts/calibrate_neural.py) is kept
+    cal_path = ROOT / "src/unspin/data/calibration.json"
+    cal = datafile.read_json(cal_path, FORMAT, VERSION, built_by="") if cal_path.exists() else {}
+    cal |= {
         "a": a,
         "b": offset,
         "source_bias": bias,
         "document": d,
         "trained_on": f"{len(cy)} proposed fixes, {int(cy.sum())} correct",
     }
-    (ROOT / "src/unspin/data/calibration.json").write_text(json.dumps(cal, indent=1) + "\n")
+    datafile.write_json(cal_path, FORMAT, VERSION, cal)
     print(json.dumps(cal, indent=1), file=sys.stderr)
     print(f"detector: {int(y.sum())} spun, {int(len(y) - y.sum())} clean texts", file=sys.stderr)
 

@@ -4,50 +4,50 @@ The margin of a fix is how much more probable the text is with it, in log10 unit
 context-model gain plus the channel prior. ``confidence = sigmoid(a * margin + b + bias[source]
 + d * document_logit)``, where ``document_logit`` is the detector's log-odds that the
 surrounding block of text is spun (a fix is more credible in a document that looks spun),
-with parameters fitted on held-apart synthetic data by ``scripts/calibrate.py`` and
-shipped in ``data/calibration.json``; until fitted, margin is read as log10 odds.
+with parameters fitted on held-apart synthetic data by ``scripts/train_detector.py`` (the
+trigram path) and ``scripts/calibrate_neural.py`` (the neural path) and shipped in
+``data/calibration.json`` (a checked parameter file: a missing or foreign file is an error,
+never a silent default).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from functools import cache
 from typing import Any
 
-from .datafile import packaged
+from .datafile import packaged, read_json
+from .errors import DataFileError
 from .fixes import Evidence
 
 FILE = "calibration.json"
-_DEFAULT: dict[str, Any] = {
-    "version": 1,
-    "a": math.log(10),
-    "b": 0.0,
-    "source_bias": {},
-    "document": 0.0,
-}
+FORMAT = "unspin.calibration"
+VERSION = 1
 
 
 @cache
 def params() -> dict[str, Any]:
-    path = packaged(FILE)
-    if not path.exists():
-        return _DEFAULT
-    p: dict[str, Any] = json.loads(path.read_text())
-    return p
+    return read_json(packaged(FILE), FORMAT, VERSION, built_by="scripts/train_detector.py")
 
 
 DOCUMENT_LOGIT_CLIP = 4.0  # a document's evidence moves a fix's odds only so far
 
 
 # The neural path's margins are larger and mean something else: its own parameters, in the
-# same file under "neural"; until fitted, the margin in nats is read as log odds, minus one.
-_NEURAL_DEFAULT: dict[str, Any] = {"a": math.log(10), "b": -1.0, "source_bias": {}, "document": 0.0}
+# same file under "neural".
+@cache
+def _neural() -> dict[str, Any]:
+    p = params().get("neural")
+    if not isinstance(p, dict):
+        raise DataFileError(
+            f"{packaged(FILE)}: no 'neural' calibration; run scripts/calibrate_neural.py"
+        )
+    return p
 
 
 def confidence(ev: Evidence, document_logit: float = 0.0, *, neural: bool = False) -> float:
     """P(fix is right | its margin, its source, how spun its document looks)."""
-    p = params().get("neural", _NEURAL_DEFAULT) if neural else params()
+    p = _neural() if neural else params()
     document_logit = max(-DOCUMENT_LOGIT_CLIP, min(DOCUMENT_LOGIT_CLIP, document_logit))
     margin = ev.lm_gain + ev.channel
     z = (

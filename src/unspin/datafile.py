@@ -1,12 +1,15 @@
 """Compact, versioned data files: gzip-compressed msgpack with a checked header.
 
 As in wordfreq, every file starts with a header ``{"format": NAME, "version": N}``; reading
-a file of another format or version fails with a message that names the file.
+a file of another format or version fails with a message that names the file. Small fitted
+parameters (the detector, the fix calibration) are JSON, to be read in a diff, with the same
+two fields at the top and the same check (:func:`read_json`, :func:`write_json`).
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,11 @@ def read(path: str | Path, fmt: str, version: int) -> tuple[dict[str, Any], Any]
         raise DataFileError(f"{path}: no such file") from None
     except (OSError, EOFError, ValueError, msgpack.ExtraData, msgpack.UnpackException) as e:
         raise DataFileError(f"{path}: not an unspin data file ({e.__class__.__name__})") from None
+    _check(path, header, fmt, version)
+    return header, payload
+
+
+def _check(path: str | Path, header: Any, fmt: str, version: int) -> None:
     if not isinstance(header, dict) or header.get("format") != fmt:
         got = header.get("format") if isinstance(header, dict) else None
         raise DataFileError(f"{path}: expected a '{fmt}' file, found {got!r}")
@@ -42,7 +50,32 @@ def read(path: str | Path, fmt: str, version: int) -> tuple[dict[str, Any], Any]
             f"{path}: '{fmt}' version {header.get('version')!r}, "
             f"this unspin reads version {version}"
         )
-    return header, payload
+
+
+def read_json(path: str | Path, fmt: str, version: int, *, built_by: str) -> dict[str, Any]:
+    """A JSON parameter file, its format and version checked; ``built_by`` names the script
+    that makes it (said when the file is missing)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such file; run {built_by}") from None
+    except (OSError, ValueError) as e:
+        raise DataFileError(
+            f"{path}: not an unspin parameter file ({e.__class__.__name__})"
+        ) from None
+    _check(path, data, fmt, version)
+    out: dict[str, Any] = data
+    return out
+
+
+def write_json(path: str | Path, fmt: str, version: int, payload: dict[str, Any]) -> None:
+    """Write a JSON parameter file with its header first (sorted as given, indented)."""
+    data = {
+        "format": fmt,
+        "version": version,
+        **{k: v for k, v in payload.items() if k not in ("format", "version")},
+    }
+    Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 def packaged(name: str) -> Path:

@@ -10,17 +10,15 @@ regressions fitted on the tune split by ``scripts/train_detector.py`` and shippe
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from . import lexicon, rules
 from .channel import STOPWORDS
-from .datafile import packaged
+from .datafile import packaged, read_json
 from .errors import DataFileError
 from .fingerprints import FingerprintList, bundled
 from .fixes import Evidence
@@ -70,8 +68,7 @@ class Model:
 
     def logit(self, x: dict[str, float]) -> float:
         z = self.bias + sum(
-            w * (self.value(k, x) - self.mean[k]) / self.scale[k]
-            for k, w in self.weights.items()
+            w * (self.value(k, x) - self.mean[k]) / self.scale[k] for k, w in self.weights.items()
         )
         return max(-30.0, min(30.0, z))
 
@@ -79,20 +76,27 @@ class Model:
         return 1.0 / (1.0 + math.exp(-self.logit(x)))
 
 
+DETECTOR_FILE = "detector.json"
+DETECTOR_FORMAT = "unspin.detector"
+
+
 @cache
 def model(kind: str) -> Model:
-    path = packaged("detector.json")
+    path = packaged(DETECTOR_FILE)
     try:
-        data = json.loads(Path(path).read_text())[kind]
-    except FileNotFoundError:
-        raise DataFileError(
-            f"{path}: detector model missing; run scripts/train_detector.py"
-        ) from None
-    except (ValueError, KeyError):
+        data = read_json(path, DETECTOR_FORMAT, 1, built_by="scripts/train_detector.py")[kind]
+    except KeyError:
         raise DataFileError(f"{path}: not a detector model file (no '{kind}' model)") from None
-    return Model(data["weights"], data["bias"], data["mean"], data["scale"], data["threshold"],
-                 data.get("threshold_short"), data.get("log1p", {}),
-                 data.get("recall_threshold"))
+    return Model(
+        data["weights"],
+        data["bias"],
+        data["mean"],
+        data["scale"],
+        data["threshold"],
+        data.get("threshold_short"),
+        data.get("log1p", {}),
+        data.get("recall_threshold"),
+    )
 
 
 def features(
