@@ -83,6 +83,21 @@ def iter_fixes(
         yield from analysis.fixes
 
 
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """A replacement a decoder chose, in text offsets, with its evidence: what both paths
+    (trigram and neural) hand to :func:`analyse`, before it has a confidence."""
+
+    start: int
+    end: int
+    spun: str
+    original: str
+    evidence: Evidence
+
+    def fix(self, confidence: float) -> Fix:
+        return Fix(self.start, self.end, self.spun, self.original, confidence, self.evidence)
+
+
 @dataclass(slots=True)
 class BlockAnalysis:
     """One block of text: the first pass's evidence (what the detector reads), the block's
@@ -116,9 +131,9 @@ def analyse(
             Lattice(sent, lm, channel, doc) for _, toks in block for sent in sentences(toks)
         ]
         found = _decode_block(text, lattices, 0.0)
-        first = [f[4] for f in found]
-        keys = [f[2].lower() for f in found]
-        starts = [f[0] for f in found]
+        first = [r.evidence for r in found]
+        keys = [r.spun.lower() for r in found]
+        starts = [r.start for r in found]
         feats, doc_logit = _document_evidence(text, block, first, keys)
         boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
         if scorer is not None:
@@ -126,24 +141,13 @@ def analyse(
                 text, block, scorer, doc, max(0.0, boost) * LN10 if two_pass else 0.0
             )
             fixes = [
-                Fix(
-                    start,
-                    end,
-                    spun,
-                    original,
-                    calibration.confidence(ev, doc_logit, neural=True),
-                    ev,
-                )
-                for start, end, spun, original, ev in found
+                r.fix(calibration.confidence(r.evidence, doc_logit, neural=True)) for r in found
             ]
             yield BlockAnalysis(first, keys, feats, doc_logit, fixes, starts)
             continue
         if two_pass and boost > 0:
             found = _decode_block(text, lattices, boost)
-        fixes = [
-            Fix(start, end, spun, original, calibration.confidence(ev, doc_logit), ev)
-            for start, end, spun, original, ev in found
-        ]
+        fixes = [r.fix(calibration.confidence(r.evidence, doc_logit)) for r in found]
         yield BlockAnalysis(first, keys, feats, doc_logit, fixes, starts)
 
 
@@ -153,15 +157,15 @@ def _neural_block(
     scorer: SentenceScorer,
     doc: DocStats,
     boost: float,
-) -> list[tuple[int, int, str, str, Evidence]]:
+) -> list[Replacement]:
     """The neural path over one block: sentence by sentence, each read after the restored
     sentence before it in its paragraph."""
-    found: list[tuple[int, int, str, str, Evidence]] = []
+    found: list[Replacement] = []
     for _, toks in block:
         context = ""
         for sent in sentences(toks):
             fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost)
-            found += [(f.start, f.end, f.spun, f.original, f.evidence) for f in fs]
+            found += [Replacement(f.start, f.end, f.spun, f.original, f.evidence) for f in fs]
             s0, s1 = sent[0].start, sent[-1].end
             context = apply_fixes(
                 text[s0:s1],
@@ -170,10 +174,9 @@ def _neural_block(
     return found
 
 
-def _decode_block(
-    text: str, lattices: list[Lattice], boost: float
-) -> list[tuple[int, int, str, str, Evidence]]:
-    found: list[tuple[int, int, str, str, Evidence]] = []
+def _decode_block(text: str, lattices: list[Lattice], boost: float) -> list[Replacement]:
+    """The trigram path over one block: every lattice decoded with ``boost``."""
+    found: list[Replacement] = []
     for lattice in lattices:
         words = lattice.words
         for ch in lattice.decode(boost):
@@ -186,7 +189,7 @@ def _decode_block(
                 round(ch.candidate.prior, 3),
                 ch.candidate.note,
             )
-            found.append((start, end, text[start:end], original, ev))
+            found.append(Replacement(start, end, text[start:end], original, ev))
     return found
 
 
