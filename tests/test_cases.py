@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,52 @@ Local businesses have asked for a meeting with the transport committee to discus
 charges, and the committee chair said she would be happy to meet them before the summer. In
 other business, the council agreed to rename a small park in honour of a nurse who worked in
 the town for forty years, and to plant two hundred trees along the river path."""
+
+
+# -- detect, learn and trace cases (the same layout: fixed inputs we wrote, checked in) -----
+
+
+def _any_params(name: str) -> list[object]:
+    cases: list[dict[str, Any]] = json.loads((CASES / f"{name}.json").read_text())
+    return [pytest.param(c, id=c["label"]) for c in cases]
+
+
+@pytest.mark.parametrize("case", _any_params("detect"))
+def test_detect_case(case: dict[str, Any]) -> None:
+    d = unspin.detect(case["text"])
+    if case["expect"] == "spun":
+        assert d.label == "spun", (d.score, d.reasons)
+    else:
+        assert d.label != "spun", (d.score, [s.text for s in d.spans])
+    flagged = {s.text.lower() for s in d.spans}
+    for phrase in case["flagged"]:
+        assert phrase in flagged, (phrase, sorted(flagged))
+    for phrase in case["not_flagged"]:
+        assert not any(phrase.lower() in f for f in flagged), (phrase, sorted(flagged))
+    for s in d.spans:  # every span points into the text
+        assert case["text"][s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize("case", _any_params("learn"))
+def test_learn_case(case: dict[str, Any]) -> None:
+    from unspin.learner import learn_from_pairs
+
+    profile = learn_from_pairs((p["spun"], p["original"]) for p in case["pairs"])
+    learned = {(r.spun, r.original) for rules in profile.rules.values() for r in rules}
+    for spun, original in case["rules"]:
+        assert (spun, original) in learned, sorted(learned)
+    for spun, original in case["not_rules"]:
+        assert (spun, original) not in learned
+
+
+@pytest.mark.parametrize("case", _any_params("trace"))
+def test_trace_case(case: dict[str, Any], tmp_path: Path) -> None:
+    from unspin.trace.index import Index
+
+    with Index(tmp_path / "index", create=True) as index:
+        index.add_many((d["id"], d["text"]) for d in case["corpus"])
+    with Index(tmp_path / "index") as index:
+        found = index.query(case["copy"], top=len(case["corpus"]))
+    assert found[0].id == case["source"], [(c.id, c.score) for c in found]
+    # the source stands well clear of the others
+    assert all(found[0].score > 2 * c.score for c in found[1:])
