@@ -32,12 +32,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks._report import table, write_section  # noqa: E402
+from unspin.fixes import DEFAULT_MIN_CONFIDENCE  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEFAULT_PAIRS = SHARED / "data" / "in-the-wild" / "spun-news-pairs.jsonl"
 SCORER = SHARED / "tools" / "score_restore.py"
 OPERATING_POINTS = (0.3, 0.5, 0.7)  # --min-confidence values measured
-DEFAULT_MIN_CONFIDENCE = 0.5
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 

@@ -35,7 +35,7 @@ from benchmarks.splits import TUNING_PROFILES, clean_docs, window  # noqa: E402
 from scripts.train_detector import fit_logistic  # noqa: E402
 
 from unspin import datafile  # noqa: E402
-from unspin.calibration import FORMAT, VERSION  # noqa: E402
+from unspin.calibration import DOCUMENT_LOGIT_CLIP, FORMAT, VERSION  # noqa: E402
 
 SOURCES = ["idiom", "tortured", "thesaurus", "profile"]
 RATES = (0.15, 0.3, 0.5)
@@ -51,7 +51,6 @@ def main() -> None:
     args = ap.parse_args()
 
     import unspin
-    from unspin.calibration import DOCUMENT_LOGIT_CLIP
     from unspin.restorer import analyse, channel_for
 
     docs = list(clean_docs("tune", args.docs * len(TUNING_PROFILES) + args.honest))

@@ -326,7 +326,11 @@ def main() -> None:
     bias = {s: float(cw[i + 2] / cscale[i + 2]) for i, s in enumerate(sources)}
     # the neural path's section (scripts/calibrate_neural.py) is kept
     cal_path = ROOT / "src/unspin/data/calibration.json"
-    cal = datafile.read_json(cal_path, FORMAT, VERSION, built_by="") if cal_path.exists() else {}
+    cal = (
+        datafile.read_json(cal_path, FORMAT, VERSION, built_by="scripts/train_detector.py")
+        if cal_path.exists()
+        else {}
+    )
     cal |= {
         "a": a,
         "b": offset,

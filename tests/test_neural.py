@@ -108,11 +108,7 @@ def test_a_sentence_is_read_again_with_its_sure_fixes_in_place() -> None:
         ends = f.end
     # the second reading judged its candidates beside the sure fixes, not the spun words
     gains = {(f.start, f.original): f.evidence.lm_gain for f in first}
-    assert any(
-        gains.get((f.start, f.original), f.evidence.lm_gain) != f.evidence.lm_gain
-        or (f.start, f.original) not in gains
-        for f in again
-    )
+    assert any(gains.get((f.start, f.original)) != f.evidence.lm_gain for f in again)
 
 
 def test_honest_text_comes_out_unchanged() -> None:

@@ -12,6 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# the confidence below which a fix is dropped, unless the caller says otherwise (restore, the
+# CLI, scan, the server and the pipeline all start from it)
+DEFAULT_MIN_CONFIDENCE = 0.5
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+from .fixes import DEFAULT_MIN_CONFIDENCE
 from .io.record import Location, Record
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class PipelineConfig:
     tasks: tuple[str, ...] = ("detect",)
     profile: str | None = None
     threshold: float | None = None
-    min_confidence: float = 0.5
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
     index: str | None = None
     top: int = 3
     # crawl scale stays on the fast path unless a neural model is asked for by name
@@ -292,7 +293,7 @@ class Pipeline:
         index: Index | str | Path | None = None,
         model: str | None = "trigram",
         threshold: float | None = None,
-        min_confidence: float = 0.5,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
         top: int = 3,
     ) -> None:
         from .lm import resolve

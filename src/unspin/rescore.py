@@ -356,7 +356,7 @@ class SentenceScorer:
         sentence is read again with those in place and the rest chosen anew."""
         first = self._choose(text, tokens, context, doc, boost)
         anchors = [f for f in first if f.total >= self.priors.anchor]
-        if not anchors or not tokens:
+        if not anchors:
             return first
         # the sentence with its sure fixes in place, and where each now lies
         s0 = tokens[0].start

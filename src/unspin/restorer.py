@@ -17,7 +17,7 @@ from .channel import MAX_SPAN, Channel, default_channel
 from .decoder import Lattice
 from .docstats import DocStats
 from .errors import DataFileError
-from .fixes import Evidence, Fix, Restoration, apply_fixes
+from .fixes import DEFAULT_MIN_CONFIDENCE, Evidence, Fix, Restoration, apply_fixes
 from .lm import TRIGRAM, get_model, is_neural, resolve
 from .profile import Profile
 from .rescore import LN10, SentenceScorer, fix_article
@@ -41,7 +41,7 @@ def restore(
     text: str,
     *,
     profile: Profile | str | Path | None = None,
-    min_confidence: float = 0.5,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     model: str | None = None,
     channel: Channel | None = None,
     analysis: Sequence[BlockAnalysis] | None = None,

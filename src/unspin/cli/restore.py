@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from ..fixes import Fix, Restoration
+from ..fixes import DEFAULT_MIN_CONFIDENCE, Fix, Restoration
 from ._common import probability, read_chunks, read_input
 
 NAME = "restore"
@@ -32,9 +32,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--min-confidence",
         type=probability,
-        default=0.5,
+        default=DEFAULT_MIN_CONFIDENCE,
         metavar="P",
-        help="drop fixes below this confidence (default 0.5; higher is more precise)",
+        help=f"drop fixes below this confidence (default {DEFAULT_MIN_CONFIDENCE}; "
+        "higher is more precise)",
     )
 
 

@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..errors import InputError
+from ..fixes import DEFAULT_MIN_CONFIDENCE
 from ..io import ReadOptions
 from ..io.options import EXTRACTORS
 from ..scan import EXIT_RECORD_ERRORS, TASKS, ScanConfig, default_workers, scan
@@ -65,7 +66,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--threshold", type=probability, help="detect: score threshold for 'spun' (0..1)"
     )
     parser.add_argument(
-        "--min-confidence", type=probability, default=0.5, help="restore: fix cutoff (0..1)"
+        "--min-confidence",
+        type=probability,
+        default=DEFAULT_MIN_CONFIDENCE,
+        help="restore: fix cutoff (0..1)",
     )
     parser.add_argument("--id-field", default="id", help="JSONL key / Parquet column of the id")
     parser.add_argument("--text-field", default="text", help="JSONL key / Parquet column of text")

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..fixes import DEFAULT_MIN_CONFIDENCE
 from .work import PROFILE_PATTERN  # a request names a profile the server loaded, never a path
 
 
@@ -88,7 +89,9 @@ class RestoreOptions(_Strict):
     profile: str | None = Field(
         None, pattern=PROFILE_PATTERN, description="Name of a profile loaded by the server."
     )
-    min_confidence: float = Field(0.5, ge=0.0, le=1.0, description="Keep fixes at least this sure.")
+    min_confidence: float = Field(
+        DEFAULT_MIN_CONFIDENCE, ge=0.0, le=1.0, description="Keep fixes at least this sure."
+    )
 
 
 class RestoreRequest(RestoreOptions):
