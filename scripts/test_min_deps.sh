@@ -31,8 +31,8 @@ open(sys.argv[1], "w").write("\n".join(pins) + "\n")
 PY
 echo "lowest allowed runtime versions:"; sed 's/^/  /' "$work/lowest.txt"
 
-# The test runner is the locked one (same pytest and hypothesis as scripts/test.sh), unhashed here
-# because its pins are read out of the hashed lock one by one.
+# The test runner is the locked one (same pytest and hypothesis as scripts/test.sh), its pins
+# read out of the lock one by one.
 runner=$(grep -E '^(pytest|pluggy|iniconfig|packaging|pygments|hypothesis|sortedcontainers)==' requirements/test.txt \
          | sed 's/ .*//')
 
