@@ -52,13 +52,20 @@ def _scorer() -> Any:
 
 def substituted_spans(spun: str, original: str) -> list[tuple[int, int, str]]:
     """(start, end, original words) for every short replaced span of the spun text (up to
-    three words each side), from a word alignment of the two texts."""
+    three words each side), from a word alignment of the two texts. A word-for-word
+    replacement of several words counts as one span per word."""
     s = [(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(spun)]
     o = [m.group().lower().replace("’", "'") for m in _WORD.finditer(original)]
     out = []
     sm = SequenceMatcher(None, [w for w, _, _ in s], o, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "replace" and i2 - i1 <= 3 and j2 - j1 <= 3:
+        if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3:
+            continue
+        if i2 - i1 == j2 - j1:  # word for word: one span a word ("research discovered")
+            out += [
+                (s[i][1], s[i][2], o[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            ]
+        else:
             out.append((s[i1][1], s[i2 - 1][2], " ".join(o[j1:j2])))
     return out
 

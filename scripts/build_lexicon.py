@@ -43,6 +43,9 @@ MAX_WORDS = 3
 MAX_ORIGINALS = 40
 RARE_FORM_GAP = 1.0  # Zipf units: a rare form is 10 times rarer than its commonest original
 _POS_TAGS = {"noun": ("NNS",), "verb": ("VBD", "VBZ", "VBG", "VBN")}
+# lemminflect's first plural of "person" is "persons"; news English writes "people", the very
+# word the news spinners replace ("individuals", "Individuals's Republic")
+_PLURAL = {"person": "people"}
 # Moby does not say the part of speech: try both; the frequency filters drop non-words.
 _POS_TAGS["other"] = _POS_TAGS["noun"] + _POS_TAGS["verb"]
 
@@ -167,6 +170,9 @@ def main() -> None:
                 if " " in syn or " " in orig:
                     continue
                 si, oi = getInflection(syn, tag=tag), getInflection(orig, tag=tag)
+                if tag == "NNS":
+                    si = (_PLURAL[syn],) if syn in _PLURAL else si
+                    oi = (_PLURAL[orig],) if orig in _PLURAL else oi
                 if (
                     si
                     and oi

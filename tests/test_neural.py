@@ -111,6 +111,31 @@ def test_a_sentence_is_read_again_with_its_sure_fixes_in_place() -> None:
     assert any(gains.get((f.start, f.original)) != f.evidence.lm_gain for f in again)
 
 
+# Written for this test: one spinner key ("bill" -> "invoice") applied all through a document.
+KEYED = (
+    "The head of state has actually signed the spending invoice as well as the tax invoice on "
+    "Friday. Legislators had actually passed the invoice after a long dispute. Critics said "
+    "the invoice will certainly raise costs for individuals as well as businesses. The invoice "
+    "now goes to the governors for review."
+)
+
+
+def test_a_spinner_key_is_read_across_the_document() -> None:
+    from unspin.fixes import DEFAULT_MIN_CONFIDENCE
+
+    r = unspin.restore(KEYED, model=MODEL, min_confidence=0.0)
+    invoices = [f for f in r.fixes if f.spun == "invoice"]
+    # every occurrence restored the same way, at the default operating point, including the
+    # one whose own sentence gives the model little reason to prefer "bill" ("tax invoice")
+    assert len(invoices) == KEYED.count("invoice")
+    assert {f.original for f in invoices} == {"bill"}
+    assert all(f.confidence >= DEFAULT_MIN_CONFIDENCE for f in invoices)
+    pooled = [f for f in invoices if "elsewhere in the document" in f.evidence.note]
+    assert pooled and any(f.evidence.lm_gain < 0.5 for f in pooled)
+    # the pooled evidence is in the replayable record: channel + gain is what was calibrated
+    assert unspin.apply_fixes(KEYED, r.fixes) == r.text
+
+
 def test_honest_text_comes_out_unchanged() -> None:
     r = unspin.restore(HONEST, model=MODEL)
     assert r.fixes == [] and r.text == HONEST

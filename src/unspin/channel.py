@@ -160,6 +160,17 @@ class Priors:
     # idiom_rare_logp (phrases rarer than that are spinner output wherever they appear).
     idiom_commonness: float = 0.5
     idiom_rare_logp: float = -7.0
+    # A 'stock' habit (ordinary English: 'mentioned' for 'said', a digit for a number word)
+    # costs at least this much more than its plain idiom prior (log10)...
+    stock_penalty: float = 3.0
+    # ... and the family's habits ('swap' and 'stock' rows) move towards ``family_prior`` as
+    # far as the block shows the family's distinctive habits: a spinner applies its whole key,
+    # so where its rare forms recur ('essentially the most', 'in step with'), its ordinary
+    # ones are its too. Activation is 0 below ``family_min`` distinct signatures in the block
+    # and 1 from ``family_full`` on (linear between).
+    family_prior: float = -0.5
+    family_min: int = 2
+    family_full: int = 4
     tortured_phrase: float = -0.6
     tortured_word: float = -1.9  # plus support bonus
     tortured_support: float = 0.25  # per log10 of the pairs supporting a word rule
@@ -217,14 +228,63 @@ def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
     if not found:
         return []
     p = ch.priors
-    plain = get_model().score(tuple(key.split()), "", "")
-    prior = p.idiom - p.idiom_commonness * max(0.0, plain - p.idiom_rare_logp)
     return [
         Candidate(
-            tuple(i.original.split()), round(prior, 3), "idiom", f"spinner {i.kind}: {i.note}"
+            tuple(i.original.split()),
+            round(p.idiom - idiom_penalty(key, i.kind, p), 3),
+            "idiom",
+            f"spinner {i.kind}: {i.note}",
         )
         for i in found
     ]
+
+
+@lru_cache(maxsize=1 << 12)
+def idiom_penalty(key: str, kind: str, p: Priors) -> float:
+    """What a spinner habit costs beyond ``Priors.idiom`` (log10) in a block that shows no
+    sign of its family: the commonness of its spun form in plain English, and for a 'stock'
+    habit at least ``stock_penalty``. A block's family activation gives it back."""
+    plain = get_model().score(tuple(key.split()), "", "")
+    common = p.idiom_commonness * max(0.0, plain - p.idiom_rare_logp)
+    return max(common, p.stock_penalty) if kind == "stock" else common
+
+
+FAMILY_KINDS = ("swap", "stock")  # the news family's rows; fillers and expansions are another's
+
+
+def family_lift(key: str, p: Priors, activation: float) -> float:
+    """What a habit of the news family gains (log10) in a block whose family activation is
+    ``activation`` (0..1): that share of the way from its plain idiom prior to
+    ``family_prior`` (the largest among its rows; 0 for other habits)."""
+    if activation <= 0.0:
+        return 0.0
+    gaps = [
+        p.family_prior - (p.idiom - idiom_penalty(key, r.kind, p))
+        for r in rules.idioms().get(key, ())
+        if r.kind in FAMILY_KINDS
+    ]
+    return activation * max(0.0, *gaps) if gaps else 0.0
+
+
+@cache
+def signatures(p: Priors) -> frozenset[str]:
+    """The family's distinctive habits: spun forms (not 'stock') that honest English does
+    not write (no commonness cost), every word known to the context model."""
+    lm = get_model()
+    return frozenset(
+        key
+        for key, rows in rules.idioms().items()
+        if all(r.kind != "stock" for r in rows)
+        and all(lm.known(w) for w in key.split())
+        and idiom_penalty(key, rows[0].kind, p) == 0.0
+    )
+
+
+def family_activation(present: int, p: Priors) -> float:
+    """0..1 from the number of distinct signatures a block holds."""
+    if present < p.family_min:
+        return 0.0
+    return min(1.0, (present - p.family_min + 1) / (p.family_full - p.family_min + 1))
 
 
 @source("tortured", keys=lambda: [*rules.tortured().phrases, *rules.tortured().words])
@@ -352,11 +412,16 @@ def _candidates(ch: Channel, words: tuple[str, ...]) -> list[Candidate]:
 
 
 def _lookup(ch: Channel, key: str) -> list[Candidate]:
+    """One candidate per original: the best prior, except that a spinner habit (the idiom
+    source) stands for its substitution whatever a thesaurus says of the same words: it is
+    the more specific knowledge, and its prior is the one a block's family activation moves
+    (:func:`family_lift`)."""
     best: dict[tuple[str, ...], Candidate] = {}
     for name in ch.sources:
         for c in SOURCES[name](key, ch):
             seen = best.get(c.original)
-            if seen is None or c.prior > seen.prior:
+            rank = (c.source == "idiom", c.prior)
+            if seen is None or rank > (seen.source == "idiom", seen.prior):
                 best[c.original] = c
     return sorted(best.values(), key=lambda c: -c.prior)
 

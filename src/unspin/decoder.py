@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from .channel import MAX_SPAN, Candidate, Channel, Option, Phrase
+from .channel import MAX_SPAN, Candidate, Channel, Option, Phrase, family_lift
 from .docstats import DocStats
 from .lm import BOS, EOS, ContextModel
 from .text import Token
@@ -181,6 +181,9 @@ class Lattice:
                     prior -= NAME_PENALTY
                 if thesaurus:
                     prior -= discount
+                if doc is not None and doc.family > 0.0 and option[2] == "idiom":
+                    # the spinner family's ordinary habits, as far as the block shows it
+                    prior += family_lift(spun, self._channel.priors, doc.family)
                 # Log-probabilities are <= 0, so the first word bounds the whole local score:
                 # most candidates are dropped after one query, more once the document's
                 # evidence is known.
@@ -234,7 +237,10 @@ def phrase(spun: tuple[str, ...], lm: ContextModel, channel: Channel) -> Phrase:
         share = channel.priors.frequency_discount
         plain = lm.score(spun, "", "") if cands else 0.0
         options = []
-        for c in cands[:MAX_CONSIDER]:
+        # the best priors, and every spinner habit (a family habit's prior rises in a block
+        # that shows the family, after this memo is made)
+        considered = cands[:MAX_CONSIDER] + [c for c in cands[MAX_CONSIDER:] if c.source == "idiom"]
+        for c in considered:
             words, thesaurus = tuple(map(sys.intern, c.original)), c.source == "thesaurus"
             discount = share * max(0.0, lm.score(words, "", "") - plain) if thesaurus else 0.0
             article = _article_for(words[0])

@@ -19,7 +19,7 @@ import math
 import weakref
 from collections import Counter
 
-from .channel import MAX_SPAN
+from .channel import MAX_SPAN, Priors, family_activation, signatures
 from .lm import ContextModel
 from .text import Token
 
@@ -33,11 +33,18 @@ _RATES: weakref.WeakKeyDictionary[ContextModel, Rates] = weakref.WeakKeyDictiona
 
 
 class DocStats:
-    def __init__(self, tokens: list[Token], lm: ContextModel) -> None:
+    def __init__(self, tokens: list[Token], lm: ContextModel, priors: Priors | None = None) -> None:
         norms = [t.norm for t in tokens if t.is_word]
         self.counts: Counter[str] = Counter(norms)
         for n in range(2, MAX_PHRASE + 1):
             self.counts.update(map(" ".join, zip(*(norms[k:] for k in range(n)), strict=False)))
+        # How far the block shows the news spinner family's distinctive habits (0..1): the
+        # share of their idiom cost its ordinary ('stock') habits get back here
+        # (:func:`unspin.channel.family_lift`). 0 without ``priors``.
+        self.family = 0.0
+        if priors is not None:
+            present = sum(1 for k in signatures(priors) if self.counts.get(k, 0))
+            self.family = family_activation(present, priors)
         self._lm = lm
         try:
             self._rates = _RATES.setdefault(lm, {})

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import lexicon
-from .channel import MAX_SPAN, STOPWORDS, Channel
+from .channel import MAX_SPAN, STOPWORDS, Channel, family_lift
 from .decoder import word_shape, word_units
 from .docstats import DocStats
 from .fixes import Evidence
@@ -72,6 +72,11 @@ class NeuralPriors:
     # is judged better beside restored words (inf: one reading)
     anchor: float = 4.0
     context_tokens: int = 48  # tokens of the previous sentence read as context
+    # A spinner's key is one table for the whole document: in a block that looks spun, what
+    # the model made of the same substitution at its other occurrences adds to a candidate's
+    # prior (``key_weight`` per occurrence, each clipped to +-``key_clip`` nats)
+    key_weight: float = 0.5
+    key_clip: float = 4.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,49 @@ class Scored:
     first_gain: float  # the first token's gain from left context alone (nats)
     spun_logprob: float  # the spun word's first token, from left context (nats)
     spun_rank: int  # how many tokens the model expected more than the spun word's first
+
+
+@dataclass(slots=True)
+class DocumentKey:
+    """The document's substitutions as the model judged them at each occurrence: evidence for
+    the spinner's key, a table with one original per spun phrase, used the whole document
+    through. Each verdict (gain + prior, nats) is clipped to +-``clip``."""
+
+    weight: float
+    clip: float
+    # spun phrase -> original -> the sum of its clipped verdicts over the occurrences
+    sums: dict[str, dict[str, float]] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)  # spun phrase -> occurrences judged
+
+    def _clipped(self, total: float) -> float:
+        return max(-self.clip, min(self.clip, total))
+
+    def observe(self, spun: str, totals: dict[str, float]) -> None:
+        """One occurrence of ``spun`` and the verdict on each original judged there."""
+        row = self.sums.setdefault(spun, {})
+        for original, total in totals.items():
+            row[original] = row.get(original, 0.0) + self._clipped(total)
+        self.seen[spun] = self.seen.get(spun, 0) + 1
+
+    def recurring(self) -> frozenset[str]:
+        """The first words of the spun phrases judged at more than one place, with some
+        original the model favoured there: where the pooled evidence can change a choice."""
+        return frozenset(
+            s.split()[0]
+            for s, n in self.seen.items()
+            if n > 1 and max(self.sums[s].values(), default=0.0) > 0
+        )
+
+    def bonus(self, spun: str, original: str, here: dict[str, float]) -> float:
+        """What the other occurrences of ``spun`` say for ``original`` (nats): its pooled
+        verdict there, less the best rival's (the key has one original per phrase). ``here``
+        holds this occurrence's own verdicts, left out of the pool."""
+        if self.seen.get(spun, 0) < 2:
+            return 0.0
+        row = self.sums.get(spun, {})
+        elsewhere = {o: v - self._clipped(here[o]) if o in here else v for o, v in row.items()}
+        rival = max((v for o, v in elsewhere.items() if o != original), default=0.0)
+        return self.weight * (elsewhere.get(original, 0.0) - max(0.0, rival))
 
 
 @dataclass(slots=True)
@@ -245,6 +293,8 @@ class SentenceScorer:
             if pr.source != "profile":
                 if doc is not None:
                     prior += p.document_weight * max(-3.0, min(2.0, doc.llr(spun_s, orig_s)))
+                    if pr.source == "idiom":
+                        prior += family_lift(spun_s, self.channel.priors, doc.family) * LN10
                 if pr.source in ("thesaurus", "model"):
                     plain = self.lm.score(pr.words, "", "") - self.lm.score(
                         tuple(norms[pr.first : pr.last]), "", ""
@@ -351,10 +401,15 @@ class SentenceScorer:
         context: str = "",
         doc: DocStats | None = None,
         boost: float = 0.0,
+        *,
+        observe: DocumentKey | None = None,
+        key: DocumentKey | None = None,
     ) -> list[Found]:
         """The fixes of one sentence: chosen once; then, if some are sure (``anchor``), the
-        sentence is read again with those in place and the rest chosen anew."""
-        first = self._choose(text, tokens, context, doc, boost)
+        sentence is read again with those in place and the rest chosen anew. The first
+        reading's verdicts go to ``observe``; ``key`` adds the document's pooled verdicts on
+        the same substitutions elsewhere (:class:`DocumentKey`)."""
+        first = self._choose(text, tokens, context, doc, boost, observe=observe, key=key)
         anchors = [f for f in first if f.total >= self.priors.anchor]
         if not anchors:
             return first
@@ -385,7 +440,7 @@ class SentenceScorer:
         note = (
             f"; read again with {len(anchors)} sure fix{'es' if len(anchors) > 1 else ''} in place"
         )
-        again = self._choose(sentence, tokenize(sentence), context, doc, boost, frozen)
+        again = self._choose(sentence, tokenize(sentence), context, doc, boost, frozen, key=key)
         for f in again:
             start, end = old(f.start), old(f.end)
             if text[start:end] != f.spun:  # touches a sure fix (an article before it)
@@ -412,18 +467,37 @@ class SentenceScorer:
         doc: DocStats | None,
         boost: float,
         frozen: Sequence[tuple[int, int]] = (),
+        *,
+        observe: DocumentKey | None = None,
+        key: DocumentKey | None = None,
     ) -> list[Found]:
         p, m = self.priors, self.model
         r, scored = self.scored(text, tokens, context, doc, boost, frozen)
         if r is None:
             return []
         words = r.words
-        chosen = [(s.gain + s.proposal.prior, s) for s in scored]
-        chosen = [c for c in chosen if c[0] > p.margin]
+        chosen: list[tuple[float, float, Scored]] = []  # (total, of which the key's, scored)
+        by_span: dict[tuple[int, int], dict[str, float]] = {}
+        for s in scored:
+            pr = s.proposal
+            by_span.setdefault((pr.first, pr.last), {})[" ".join(pr.words)] = s.gain + pr.prior
+        if observe is not None:
+            for (first, last), totals in by_span.items():
+                observe.observe(" ".join(w.norm for w in words[first:last]), totals)
+        for s in scored:
+            pr = s.proposal
+            total = s.gain + pr.prior
+            pooled = 0.0
+            if key is not None:
+                spun = " ".join(w.norm for w in words[pr.first : pr.last])
+                pooled = key.bonus(spun, " ".join(pr.words), by_span[(pr.first, pr.last)])
+                total += pooled
+            if total > p.margin:
+                chosen.append((total, pooled, s))
         chosen.sort(key=lambda x: -x[0])
         taken: list[bool] = [False] * len(words)
         found: list[Found] = []
-        for total, s in chosen:
+        for total, pooled, s in chosen:
             pr, gain = s.proposal, s.gain
             if any(taken[pr.first : pr.last]):
                 continue
@@ -434,7 +508,10 @@ class SentenceScorer:
             original = match_case(" ".join(pr.words), spun_text)
             start, original = fix_article(text, words, pr.first, start, original)
             note = f"{pr.note}; {m.name}: {gain:+.1f} nats"
-            ev = Evidence(pr.source, round(gain / LN10, 3), round(pr.prior / LN10, 3), note)
+            if pooled:
+                note += f"; the same substitution elsewhere in the document: {pooled:+.1f} nats"
+            prior = pr.prior + pooled
+            ev = Evidence(pr.source, round(gain / LN10, 3), round(prior / LN10, 3), note)
             found.append(Found(start, end, text[start:end], original, ev, total))
         found.sort(key=lambda f: f.start)
         return found

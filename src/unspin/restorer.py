@@ -20,7 +20,7 @@ from .errors import DataFileError
 from .fixes import DEFAULT_MIN_CONFIDENCE, Evidence, Fix, Restoration, apply_fixes
 from .lm import TRIGRAM, get_model, is_neural, resolve
 from .profile import Profile
-from .rescore import LN10, SentenceScorer, fix_article
+from .rescore import LN10, DocumentKey, Found, SentenceScorer, fix_article
 from .text import Token, match_case, paragraphs, sentences, tokenize, word_norms
 
 # Below this share of words known to the context model, the text is not treated as English.
@@ -126,7 +126,7 @@ def analyse(
     lm = get_model()
     scorer = SentenceScorer(neural.load(model), lm, channel) if is_neural(model) else None
     for block in _blocks(text):
-        doc = DocStats([t for _, toks in block for t in toks], lm)
+        doc = DocStats([t for _, toks in block for t in toks], lm, channel.priors)
         lattices = [
             Lattice(sent, lm, channel, doc) for _, toks in block for sent in sentences(toks)
         ]
@@ -159,18 +159,28 @@ def _neural_block(
     boost: float,
 ) -> list[Replacement]:
     """The neural path over one block: sentence by sentence, each read after the restored
-    sentence before it in its paragraph."""
-    found: list[Replacement] = []
+    sentence before it in its paragraph. In a block that looks spun (``boost`` > 0) the
+    model's verdicts on each substitution are pooled over the block (the spinner's key), and
+    the sentences where a substitution recurs are chosen again with that evidence."""
+    p = scorer.priors
+    key = DocumentKey(p.key_weight, p.key_clip) if boost > 0 and p.key_weight > 0 else None
+    read: list[tuple[list[Token], str, list[Found]]] = []  # sentence, its context, fixes
     for _, toks in block:
         context = ""
         for sent in sentences(toks):
-            fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost)
-            found += [Replacement(f.start, f.end, f.spun, f.original, f.evidence) for f in fs]
+            fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, observe=key)
+            read.append((sent, context, fs))
             s0, s1 = sent[0].start, sent[-1].end
             context = apply_fixes(
                 text[s0:s1],
                 [Fix(f.start - s0, f.end - s0, f.spun, f.original, 1.0, f.evidence) for f in fs],
             )
+    recurring = key.recurring() if key is not None else frozenset()
+    found: list[Replacement] = []
+    for sent, context, fs in read:
+        if recurring and any(t.norm in recurring for t in sent):
+            fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, key=key)
+        found += [Replacement(f.start, f.end, f.spun, f.original, f.evidence) for f in fs]
     return found
 
 
@@ -203,7 +213,7 @@ def candidate_spans(
     out: dict[tuple[int, int], set[str]] = {}
     scorer = SentenceScorer(neural.load(model), lm, channel) if is_neural(model) else None
     for block in _blocks(text):
-        doc = DocStats([t for _, toks in block for t in toks], lm)
+        doc = DocStats([t for _, toks in block for t in toks], lm, channel.priors)
         for _, toks in block:
             for sent in sentences(toks):
                 if scorer is not None:

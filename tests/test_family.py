@@ -1,0 +1,62 @@
+"""The news spinner family's ordinary ('stock') habits: proposed only as far as a block shows
+the family's distinctive habits (its signatures), so that honest text keeps its words."""
+
+from __future__ import annotations
+
+import unspin
+from unspin.channel import Priors, family_activation, family_lift, idiom_penalty, signatures
+from unspin.docstats import DocStats
+from unspin.lm import get_model
+from unspin.text import tokenize
+
+# Written for these tests: one paragraph in the family's style (three of its distinctive
+# habits: 'in step with', 'essentially the most', 'as properly') with one ordinary habit
+# ('mentioned' for 'said'), and the same report in honest English.
+FAMILY = (
+    "In step with the mayor, essentially the most necessary work on the bridge will end in "
+    "May. The mayor mentioned that people living nearby will get a new bus route as properly."
+)
+HONEST = (
+    "According to the mayor, the most necessary work on the bridge will end in May. The "
+    "mayor mentioned that people living nearby will get a new bus route as well."
+)
+
+
+def doc(text: str) -> DocStats:
+    return DocStats(tokenize(text), get_model(), Priors())
+
+
+def test_signatures_are_forms_honest_english_does_not_write() -> None:
+    sig = signatures(Priors())
+    assert {"in step with", "essentially the most", "as properly"} <= sig
+    # ordinary English, even where the family uses it, is never a signature
+    assert not {"mentioned", "have been", "as well as", "4"} & sig
+
+
+def test_a_stock_habit_costs_more_than_its_commonness_without_the_family() -> None:
+    p = Priors()
+    assert idiom_penalty("mentioned", "stock", p) >= p.stock_penalty
+    # a digit is unknown to the trigram (so not 'common'), and still gated as stock
+    assert idiom_penalty("4", "stock", p) >= p.stock_penalty
+    assert idiom_penalty("as properly", "swap", p) == 0.0
+
+
+def test_activation_rises_with_distinct_signatures() -> None:
+    p = Priors()
+    assert family_activation(p.family_min - 1, p) == 0.0
+    assert 0.0 < family_activation(p.family_min, p) < 1.0
+    assert family_activation(p.family_full, p) == 1.0
+    assert doc(HONEST).family == 0.0
+    assert doc(FAMILY).family > 0.5
+    assert family_lift("mentioned", p, doc(HONEST).family) == 0.0
+    assert family_lift("mentioned", p, doc(FAMILY).family) > 1.0
+
+
+def test_the_family_block_gets_its_ordinary_habit_restored_and_honest_text_does_not() -> None:
+    spun = unspin.restore(FAMILY, model="trigram")
+    assert "The mayor said that people living nearby" in spun.text
+    assert any(f.spun == "mentioned" and f.original == "said" for f in spun.fixes)
+    assert unspin.apply_fixes(FAMILY, spun.fixes) == spun.text
+    honest = unspin.restore(HONEST, model="trigram")
+    assert "mentioned" in honest.text
+    assert not any(f.spun == "mentioned" for f in honest.fixes)
