@@ -201,3 +201,20 @@ def test_cli_refuses_an_unknown_model_in_one_line() -> None:
     assert out.returncode == 2
     assert "unknown context model 'gpt-9'" in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_sentence_chosen_again_in_its_block_is_not_read_again() -> None:
+    from unspin.channel import default_channel
+    from unspin.lm import get_model
+    from unspin.rescore import SentenceScorer
+    from unspin.text import tokenize
+
+    m, toks = neural.load(MODEL), tokenize(HEAVY)
+    scorer = SentenceScorer(m, get_model(), default_channel())
+    first = scorer.restore(HEAVY, toks)
+    before = m.tokens_evaluated
+    assert scorer.restore(HEAVY, toks) == first
+    assert m.tokens_evaluated == before  # the same choice, from the readings kept
+    scorer.forget()
+    assert scorer.restore(HEAVY, toks) == first
+    assert m.tokens_evaluated > before  # a new block reads again

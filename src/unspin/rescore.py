@@ -183,6 +183,12 @@ class SentenceScorer:
         self.model, self.lm, self.channel = model, lm, channel
         self.priors = priors or NeuralPriors()
         self._vocab_words: dict[int, str] = {}
+        # what the model made of each sentence read in the current block (see ``scored``)
+        self._memo: dict[tuple[object, ...], tuple[_Read | None, list[Scored]]] = {}
+
+    def forget(self) -> None:
+        """Drop the readings kept for the block just restored."""
+        self._memo.clear()
 
     # -- the sentence as model tokens ---------------------------------------------------------
     def _layout(
@@ -345,7 +351,29 @@ class SentenceScorer:
         frozen: Sequence[tuple[int, int]] = (),
     ) -> tuple[_Read | None, list[Scored]]:
         """Every candidate that passed the screen, with the model's verdict on it; none inside
-        the ``frozen`` (start, end) text spans."""
+        the ``frozen`` (start, end) text spans. A sentence read again in the same block with
+        the same context and settings (the document key's second choice) is not read anew."""
+        if not tokens:
+            return None, []
+        s0, s1 = tokens[0].start, tokens[-1].end
+        key = (s0, text[s0:s1], context, boost, tuple(frozen), id(doc))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._scored(text, tokens, context, doc, boost, frozen)
+            r = found[0]
+            if r is not None:  # what choosing needs is kept; the model's distributions are not
+                r.dists, r.base = {}, r.base[:0]
+        return found
+
+    def _scored(
+        self,
+        text: str,
+        tokens: list[Token],
+        context: str,
+        doc: DocStats | None,
+        boost: float,
+        frozen: Sequence[tuple[int, int]],
+    ) -> tuple[_Read | None, list[Scored]]:
         p, m = self.priors, self.model
         r = self._read(text, tokens, context, doc, boost)
         if r is None:

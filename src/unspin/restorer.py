@@ -179,8 +179,10 @@ def _neural_block(
     found: list[Replacement] = []
     for sent, context, fs in read:
         if recurring and any(t.norm in recurring for t in sent):
+            # chosen again from the same readings (kept by the scorer), with the key's evidence
             fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, key=key)
         found += [Replacement(f.start, f.end, f.spun, f.original, f.evidence) for f in fs]
+    scorer.forget()
     return found
 
 
