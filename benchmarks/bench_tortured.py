@@ -6,7 +6,10 @@ restored when the output equals the expected wording exactly (case, hyphens and 
 notes aside). The baseline is the known-phrase list itself (the dev split, as the Problematic
 Paper Screener uses it): by construction it knows none of the test phrases.
 
-    python benchmarks/bench_tortured.py [--limit N]
+    python benchmarks/bench_tortured.py [--limit N] [--model trigram|smollm2-135m|gemma3-270m]
+
+The trigram path by default (its own section); a neural ``--model`` writes a section of its own
+(it reads about ten words a second: use ``--limit``).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ def load(name: str) -> list[tuple[str, str]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--model", default="trigram", help="context model (unspin.lm.resolve)")
     args = ap.parse_args()
 
     import unspin
@@ -56,10 +60,10 @@ def main() -> None:
     t0 = time.perf_counter()
     for spun, expected in test:
         exp = norm(expected)
-        r = unspin.restore(spun, min_confidence=0.5)
+        r = unspin.restore(spun, min_confidence=0.5, model=args.model)
         bare_ok += norm(r.text) == exp
         sent = CARRIER.format(spun)
-        rs = unspin.restore(sent, min_confidence=0.5)
+        rs = unspin.restore(sent, min_confidence=0.5, model=args.model)
         ok = norm(rs.text) == norm(CARRIER.format(exp))
         carrier_ok += ok
         flagged += bool(rs.fixes)
@@ -72,6 +76,7 @@ def main() -> None:
         ["known-phrase list (dev split), any context", f"{leaked / n:.1%}", f"{leaked / n:.1%}"],
     ]
     body = (
+        f"Context model: {args.model}. "
         f"{n} test-split pairs (evaluation only; never trained on, never shipped); "
         f'{leaked} of them also occur in the dev split. Carrier: "{CARRIER}". '
         f"min_confidence 0.5. {dt:.1f} s.\n\n"
@@ -81,7 +86,15 @@ def main() -> None:
         + "\n\nTarget: at least 60% exact."
     )
     cmd = "python benchmarks/bench_tortured.py" + (f" --limit {args.limit}" if args.limit else "")
-    write_section("tortured", "Restore: tortured phrases (test split)", cmd, body)
+    if args.model == "trigram":
+        write_section("tortured", "Restore: tortured phrases (test split)", cmd, body)
+    else:
+        write_section(
+            f"tortured-{args.model}",
+            f"Restore: tortured phrases (test split), neural model {args.model}",
+            f"{cmd} --model {args.model}",
+            body,
+        )
     print(body)
 
 

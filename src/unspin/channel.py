@@ -268,13 +268,13 @@ def family_lift(key: str, p: Priors, activation: float) -> float:
 
 @cache
 def signatures(p: Priors) -> frozenset[str]:
-    """The family's distinctive habits: spun forms (not 'stock') that honest English does
-    not write (no commonness cost), every word known to the context model."""
+    """The news family's distinctive habits: its 'swap' forms that honest English does not
+    write (no commonness cost), every word known to the context model."""
     lm = get_model()
     return frozenset(
         key
         for key, rows in rules.idioms().items()
-        if all(r.kind != "stock" for r in rows)
+        if all(r.kind == "swap" for r in rows)
         and all(lm.known(w) for w in key.split())
         and idiom_penalty(key, rows[0].kind, p) == 0.0
     )

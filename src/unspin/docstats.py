@@ -39,7 +39,7 @@ class DocStats:
         for n in range(2, MAX_PHRASE + 1):
             self.counts.update(map(" ".join, zip(*(norms[k:] for k in range(n)), strict=False)))
         # How far the block shows the news spinner family's distinctive habits (0..1): the
-        # share of their idiom cost its ordinary ('stock') habits get back here
+        # share of the way its habits' priors move towards ``Priors.family_prior`` here
         # (:func:`unspin.channel.family_lift`). 0 without ``priors``.
         self.family = 0.0
         if priors is not None:
