@@ -60,3 +60,12 @@ def test_the_family_block_gets_its_ordinary_habit_restored_and_honest_text_does_
     honest = unspin.restore(HONEST, model="trigram")
     assert "mentioned" in honest.text
     assert not any(f.spun == "mentioned" for f in honest.fixes)
+
+
+def test_the_cheap_path_does_not_count_ordinary_english_as_a_spinner_habit() -> None:
+    from unspin.evidence import cheap_features
+
+    honest = "The group mentioned 4 different plans to the team."
+    assert cheap_features(honest)["filler_per100"] == 0.0
+    # the family's distinctive habits are counted
+    assert cheap_features(FAMILY)["filler_per100"] > 0.0
