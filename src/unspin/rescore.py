@@ -77,6 +77,10 @@ class NeuralPriors:
     # prior (``key_weight`` per occurrence, each clipped to +-``key_clip`` nats)
     key_weight: float = 0.5
     key_clip: float = 4.0
+    # In a block that looks honest, every candidate is less likely by up to this much (log10,
+    # at the detector's log-odds of -4 or less; scaled linearly above): a small model
+    # prefers frequent words everywhere, and honest technical or legal prose keeps its own
+    honest_penalty: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,9 +137,10 @@ def analyse(
         feats, doc_logit = _document_evidence(text, block, first, keys)
         boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
         if scorer is not None:
-            found = _neural_block(
-                text, block, scorer, doc, max(0.0, boost) * LN10 if two_pass else 0.0
-            )
+            # a block that looks spun makes every substitution more likely, one that looks
+            # honest less (the neural path's own floor, NeuralPriors.honest_penalty)
+            nboost = max(boost, -scorer.priors.honest_penalty) * LN10 if two_pass else 0.0
+            found = _neural_block(text, block, scorer, doc, nboost)
             fixes = [
                 r.fix(calibration.confidence(r.evidence, doc_logit, neural=True)) for r in found
             ]
