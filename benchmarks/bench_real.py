@@ -38,6 +38,7 @@ from unspin.fixes import DEFAULT_MIN_CONFIDENCE  # noqa: E402
 SHARED = ROOT.parent / "shared"
 DEFAULT_PAIRS = SHARED / "data" / "in-the-wild" / "spun-news-pairs.jsonl"
 SCORER = SHARED / "tools" / "score_restore.py"
+DEFAULT_MODELS = ["trigram", "smollm2-135m", "gemma3-270m"]
 OPERATING_POINTS = (0.3, 0.5, 0.7)  # --min-confidence values measured
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
@@ -135,7 +136,7 @@ def _figures(rows: list[dict[str, Any]]) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS)
-    ap.add_argument("--models", nargs="+", default=["trigram", "smollm2-135m", "gemma3-270m"])
+    ap.add_argument("--models", nargs="+", default=DEFAULT_MODELS)
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
     ap.add_argument(
@@ -229,18 +230,19 @@ def main() -> None:
         + table(head, rows)
         + "\n\nTarget (issue 11): fixed >= 0.90 with damage <= 1%; candidate recall >= 90%."
     )
+    models = "" if args.models == DEFAULT_MODELS else " --models " + " ".join(args.models)
     if not args.no_write and args.dev:
         write_section(
             "real-dev",
             "Restore: real spun excerpts restored by hand (development set)",
-            "python benchmarks/bench_real.py --dev",
+            "python benchmarks/bench_real.py --dev" + models,
             body,
         )
     elif not args.no_write:
         write_section(
             "real",
             "Restore: real spun news with their originals",
-            "python benchmarks/bench_real.py",
+            "python benchmarks/bench_real.py" + models,
             body,
         )
     print(body)
