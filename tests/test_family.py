@@ -36,7 +36,7 @@ def test_signatures_are_forms_honest_english_does_not_write() -> None:
 def test_a_stock_habit_costs_more_than_its_commonness_without_the_family() -> None:
     p = Priors()
     assert idiom_penalty("mentioned", "stock", p) >= p.stock_penalty
-    # a digit is unknown to the trigram (so not 'common'), and still gated as stock
+    # a form the trigram does not know (so not 'common') is still gated as stock
     assert idiom_penalty("4", "stock", p) >= p.stock_penalty
     assert idiom_penalty("as properly", "swap", p) == 0.0
 

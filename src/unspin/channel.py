@@ -160,7 +160,7 @@ class Priors:
     # idiom_rare_logp (phrases rarer than that are spinner output wherever they appear).
     idiom_commonness: float = 0.5
     idiom_rare_logp: float = -7.0
-    # A 'stock' habit (ordinary English: 'mentioned' for 'said', a digit for a number word)
+    # A 'stock' habit (ordinary English: 'mentioned' for 'said', 'group' for 'team')
     # costs at least this much more than its plain idiom prior (log10)...
     stock_penalty: float = 3.0
     # ... and the family's habits ('swap' and 'stock' rows) move towards ``family_prior`` as

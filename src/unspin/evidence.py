@@ -157,7 +157,7 @@ def features(
 @cache
 def _fillers() -> FingerprintList:
     """The spinner habits the cheap path counts: not the 'stock' ones, which are ordinary
-    English ('mentioned', 'group', a digit) and evidence only beside the family's own."""
+    English ('mentioned', 'group') and evidence only beside the family's own."""
     return FingerprintList(
         (i.spun, i.original, "idiom")
         for v in rules.idioms().values()
