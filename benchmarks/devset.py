@@ -30,14 +30,14 @@ EDITS = Path(__file__).resolve().parent / "data" / "devset-edits.json"
 DEFAULT_OUT = ROOT / "bench-out" / "dev-pairs.jsonl"
 
 
-def apply_edits(spun: str, edits: list[list[object]]) -> str:
+def apply_edits(spun: str, edits: list[tuple[int, int, str]]) -> str:
     """The spun text with each (first word, end word, replacement) applied; whitespace between
     untouched words is kept."""
     parts = re.split(r"(\s+)", spun)
     lead = parts[0] == ""
     words = parts[1::2] if lead else parts[0::2]
     seps = parts[2::2] if lead else parts[1::2]
-    repl = {int(str(a)): (int(str(b)), str(r)) for a, b, r in edits}
+    repl = {a: (b, r) for a, b, r in edits}
     out: list[str] = [parts[0]] if lead else []
     i = 0
     while i < len(words):

@@ -77,9 +77,10 @@ class NeuralPriors:
     # prior (``key_weight`` per occurrence, each clipped to +-``key_clip`` nats)
     key_weight: float = 0.5
     key_clip: float = 4.0
-    # In a block that looks honest, every candidate is less likely by up to this much (log10,
-    # at the detector's log-odds of -4 or less; scaled linearly above): a small model
-    # prefers frequent words everywhere, and honest technical or legal prose keeps its own
+    # In a block that looks honest the document boost (channel.Priors.spun_document_boost per
+    # unit of the detector's log-odds / 4) turns negative; it is floored at minus this much
+    # (log10): a small model prefers frequent words everywhere, and honest technical or legal
+    # prose keeps its own
     honest_penalty: float = 1.0
 
 
@@ -120,8 +121,10 @@ class Scored:
 @dataclass(slots=True)
 class DocumentKey:
     """The document's substitutions as the model judged them at each occurrence: evidence for
-    the spinner's key, a table with one original per spun phrase, used the whole document
-    through. Each verdict (gain + prior, nats) is clipped to +-``clip``."""
+    the spinner's key, one table used the whole document through. The key is many-to-one
+    ('saw' and 'seen' may both become 'noticed'), so the pooled verdicts only weigh a choice
+    (:meth:`bonus`), never force one original per spun phrase (that lost fixes on the
+    development set). Each verdict (gain + prior, nats) is clipped to +-``clip``."""
 
     weight: float
     clip: float
