@@ -8,7 +8,7 @@ each command once in its own process: restore, detect, spin, learn (on the text 
 and index build (on the JSONL). Peak memory is the child's maximum resident set size
 (``getrusage(RUSAGE_CHILDREN)`` read in a wrapper process that runs only that command).
 
-    python benchmarks/bench_memory.py [--mb 100] [--commands restore,detect,...]
+    python benchmarks/bench_memory.py [--mb 100] [--commands restore,detect,...] [--model trigram]
 
 Each size has its own section in docs/benchmarks.md (``memory-5mb``, ``memory-20mb``,
 ``memory-100mb``), so a run at one size never replaces another's figures; the ``memory``
@@ -111,6 +111,12 @@ def main() -> None:
         help=f"comma-separated subset of {','.join(COMMANDS)}",
     )
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per command")
+    ap.add_argument(
+        "--model",
+        default="trigram",
+        help="context model for restore, detect and scan (default trigram: the crawl path; "
+        "the neural models read about 10 words/s, days for 100 MB)",
+    )
     ap.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     ap.add_argument(
         "--sizes-only",
@@ -138,13 +144,15 @@ def main() -> None:
             f"input: {real_mb:.1f} MB of text, {jsonl.stat().st_size / 2**20:.1f} MB of JSONL",
             file=sys.stderr,
         )
+        model = ["--model", args.model]
         argvs = {
-            "restore": unspin + ["restore", str(text)],
-            "detect": unspin + ["detect", str(text)],
+            "restore": unspin + ["restore", str(text), *model],
+            "detect": unspin + ["detect", str(text), *model],
             "spin": unspin + ["spin", str(text)],
             "learn": unspin + ["learn", str(text), "-o", str(folder / "p.json")],
             "scan": unspin
-            + ["scan", str(jsonl), "-o", str(folder / "scan"), "--workers", "1", "--no-progress"],
+            + ["scan", str(jsonl), "-o", str(folder / "scan"), "--workers", "1", "--no-progress"]
+            + model,
             "index": unspin
             + ["index", "build", str(jsonl), "--index", str(folder / "index"), "--quiet"],
         }
@@ -154,7 +162,8 @@ def main() -> None:
             rows.append(r)
     body = (
         f"Input: {real_mb:.1f} MB of English text (every third document spun), and the same "
-        "documents as JSONL for scan and index. Peak memory is the command's maximum resident "
+        f"documents as JSONL for scan and index; restore, detect and scan use the {args.model} "
+        "model. Peak memory is the command's maximum resident "
         f"set size; the target is under {TARGET_MB} MB whatever the input size.\n\n"
         + table(
             ["command", "exit", "peak MB", "wall s", f"under {TARGET_MB} MB"],
@@ -175,6 +184,8 @@ def main() -> None:
         command = f"python benchmarks/bench_memory.py --mb {args.mb:g}"
         if args.commands != ",".join(COMMANDS):
             command += f" --commands {args.commands}"
+        if args.model != "trigram":
+            command += f" --model {args.model}"
         write_section(
             f"memory-{args.mb:g}mb", f"Memory on large input: {args.mb:g} MB", command, body
         )
