@@ -55,14 +55,14 @@ def test_learn_then_restore_with_the_profile(tmp_path) -> None:  # type: ignore[
         assert out.returncode == 0
         (tmp_path / f"s{i}.txt").write_bytes(out.stdout)
         docs.append(str(tmp_path / f"s{i}.txt"))
-    # The same farm also writes "invoice" for "bill": the default channel proposes that fix
+    # The same farm also writes "banknote" for "bill": the default channel proposes that fix
     # below the 0.5 confidence cut, so only the learned profile makes restore apply it.
     for i, t in enumerate(
         [
-            "The Senate voted on the funding invoice on Friday, as well as the head of state "
+            "The Senate voted on the funding banknote on Friday, as well as the head of state "
             "signed it.",
-            "Critics said the new invoice would raise taxes as well as cut services.",
-            "The invoice now goes to the head of state, who has actually promised to sign it.",
+            "Critics said the new banknote would raise taxes as well as cut services.",
+            "The banknote now goes to the head of state, who has actually promised to sign it.",
         ]
     ):
         (tmp_path / f"f{i}.txt").write_text(t)
@@ -71,16 +71,16 @@ def test_learn_then_restore_with_the_profile(tmp_path) -> None:  # type: ignore[
     r = run("learn", *docs, "-o", str(prof))
     assert r.returncode == 0, r.stderr
     assert prof.read_text().startswith("# unspin-profile v1")
-    assert "invoice\tbill\t" in prof.read_text()
+    assert "banknote\tbill\t" in prof.read_text()
     farm_doc = docs[-1]
     plain = run("restore", farm_doc)
     assert plain.returncode == 0
-    assert plain.stdout.decode().startswith("The invoice now goes to the president")
+    assert plain.stdout.decode().startswith("The banknote now goes to the president")
     r = run("restore", "--profile", str(prof), farm_doc)
     assert r.returncode == 0
     assert r.stdout.decode().startswith("The bill now goes to the president")
     j = json.loads(run("restore", "--json", "--profile", str(prof), farm_doc).stdout)
-    assert ("invoice", "bill", "profile") in {
+    assert ("banknote", "bill", "profile") in {
         (f["spun"], f["original"], f["evidence"]["source"]) for f in j["fixes"]
     }
     bad = tmp_path / "bad.profile"

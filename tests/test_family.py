@@ -27,10 +27,12 @@ def doc(text: str) -> DocStats:
 
 
 def test_signatures_are_forms_honest_english_does_not_write() -> None:
-    sig = signatures(Priors())
+    sig = signatures(Priors())["translated"]
     assert {"in step with", "essentially the most", "as properly"} <= sig
     # ordinary English, even where the family uses it, is never a signature
     assert not {"mentioned", "have been", "as well as", "4"} & sig
+    # each family has its own
+    assert not sig & signatures(Priors())["padded"]
 
 
 def test_a_stock_habit_costs_more_than_its_commonness_without_the_family() -> None:
@@ -46,10 +48,13 @@ def test_activation_rises_with_distinct_signatures() -> None:
     assert family_activation(p.family_min - 1, p) == 0.0
     assert 0.0 < family_activation(p.family_min, p) < 1.0
     assert family_activation(p.family_full, p) == 1.0
-    assert doc(HONEST).family == 0.0
-    assert doc(FAMILY).family > 0.5
-    assert family_lift("mentioned", p, doc(HONEST).family) == 0.0
-    assert family_lift("mentioned", p, doc(FAMILY).family) > 1.0
+    assert doc(HONEST).family == {}
+    assert doc(FAMILY).family["translated"] > 0.5
+    assert "padded" not in doc(FAMILY).family
+    assert family_lift("mentioned", "said", p, doc(HONEST).family) == 0.0
+    assert family_lift("mentioned", "said", p, doc(FAMILY).family) > 1.0
+    # a habit lifts only with its own family
+    assert family_lift("mentioned", "said", p, {"padded": 1.0}) == 0.0
 
 
 def test_the_family_block_gets_its_ordinary_habit_restored_and_honest_text_does_not() -> None:

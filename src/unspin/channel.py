@@ -10,7 +10,7 @@ context model by more than its prior costs. The priors are set in :class:`Priors
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -249,35 +249,36 @@ def idiom_penalty(key: str, kind: str, p: Priors) -> float:
     return max(common, p.stock_penalty) if kind == "stock" else common
 
 
-FAMILY_KINDS = ("swap", "stock")  # the news family's rows; fillers and expansions are another's
-
-
-def family_lift(key: str, p: Priors, activation: float) -> float:
-    """What a habit of the news family gains (log10) in a block whose family activation is
-    ``activation`` (0..1): that share of the way from its plain idiom prior to
-    ``family_prior`` (the largest among its rows; 0 for other habits)."""
-    if activation <= 0.0:
+def family_lift(key: str, original: str, p: Priors, activation: Mapping[str, float]) -> float:
+    """What the habit ``key`` -> ``original`` gains (log10) in a block where its spinner
+    family's activation is a (0..1): that share of the way from its plain idiom prior to
+    ``family_prior`` (0 for a habit of no family, or of a family the block does not show)."""
+    if not activation:
         return 0.0
     gaps = [
-        p.family_prior - (p.idiom - idiom_penalty(key, r.kind, p))
+        activation.get(r.family, 0.0) * (p.family_prior - (p.idiom - idiom_penalty(key, r.kind, p)))
         for r in rules.idioms().get(key, ())
-        if r.kind in FAMILY_KINDS
+        if r.original == original and r.family
     ]
-    return activation * max(0.0, *gaps) if gaps else 0.0
+    return max(0.0, *gaps) if gaps else 0.0
 
 
 @cache
-def signatures(p: Priors) -> frozenset[str]:
-    """The news family's distinctive habits: its 'swap' forms that honest English does not
-    write (no commonness cost), every word known to the context model."""
+def signatures(p: Priors) -> dict[str, frozenset[str]]:
+    """Each spinner family's distinctive habits: the spun forms, of every row of its own,
+    that honest English does not write (no commonness cost, every word known to the context
+    model), and its fillers (an inserted word is the family's mark however common the
+    phrase). Never a 'stock' habit: that is ordinary English."""
     lm = get_model()
-    return frozenset(
-        key
-        for key, rows in rules.idioms().items()
-        if all(r.kind == "swap" for r in rows)
-        and all(lm.known(w) for w in key.split())
-        and idiom_penalty(key, rows[0].kind, p) == 0.0
-    )
+    out: dict[str, set[str]] = {}
+    for key, rows in rules.idioms().items():
+        families = {r.family for r in rows}
+        if len(families) != 1 or "" in families or any(r.kind == "stock" for r in rows):
+            continue
+        rare = all(lm.known(w) for w in key.split()) and idiom_penalty(key, "swap", p) == 0.0
+        if rare or all(r.kind == "filler" for r in rows):
+            out.setdefault(rows[0].family, set()).add(key)
+    return {f: frozenset(keys) for f, keys in out.items()}
 
 
 def family_activation(present: int, p: Priors) -> float:
@@ -412,18 +413,21 @@ def _candidates(ch: Channel, words: tuple[str, ...]) -> list[Candidate]:
 
 
 def _lookup(ch: Channel, key: str) -> list[Candidate]:
-    """One candidate per original: the best prior, except that a spinner habit (the idiom
-    source) stands for its substitution whatever a thesaurus says of the same words: it is
-    the more specific knowledge, and its prior is the one a block's family activation moves
-    (:func:`family_lift`)."""
+    """One candidate per original: the best prior, except that more specific knowledge
+    stands for its substitution whatever a more general source says of the same words: a
+    rule learned from the user's own farm first, then a spinner habit (the idiom source,
+    whose prior a block's family activation moves: :func:`family_lift`), then the rest."""
     best: dict[tuple[str, ...], Candidate] = {}
     for name in ch.sources:
         for c in SOURCES[name](key, ch):
             seen = best.get(c.original)
-            rank = (c.source == "idiom", c.prior)
-            if seen is None or rank > (seen.source == "idiom", seen.prior):
+            if seen is None or _specificity(c) > _specificity(seen):
                 best[c.original] = c
     return sorted(best.values(), key=lambda c: -c.prior)
+
+
+def _specificity(c: Candidate) -> tuple[bool, bool, float]:
+    return (c.source == "profile", c.source == "idiom", c.prior)
 
 
 @cache

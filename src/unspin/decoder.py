@@ -181,9 +181,9 @@ class Lattice:
                     prior -= NAME_PENALTY
                 if thesaurus:
                     prior -= discount
-                if doc is not None and doc.family > 0.0 and option[2] == "idiom":
-                    # the spinner family's ordinary habits, as far as the block shows it
-                    prior += family_lift(spun, self._channel.priors, doc.family)
+                if doc is not None and doc.family and option[2] == "idiom":
+                    # a spinner family's ordinary habits, as far as the block shows it
+                    prior += family_lift(spun, original, self._channel.priors, doc.family)
                 # Log-probabilities are <= 0, so the first word bounds the whole local score:
                 # most candidates are dropped after one query, more once the document's
                 # evidence is known.

@@ -38,13 +38,17 @@ class DocStats:
         self.counts: Counter[str] = Counter(norms)
         for n in range(2, MAX_PHRASE + 1):
             self.counts.update(map(" ".join, zip(*(norms[k:] for k in range(n)), strict=False)))
-        # How far the block shows the news spinner family's distinctive habits (0..1): the
-        # share of the way its habits' priors move towards ``Priors.family_prior`` here
-        # (:func:`unspin.channel.family_lift`). 0 without ``priors``.
-        self.family = 0.0
+        # How far the block shows each spinner family's distinctive habits (0..1): the share
+        # of the way that family's habits' priors move towards ``Priors.family_prior`` here
+        # (:func:`unspin.channel.family_lift`). Only families the block shows; none without
+        # ``priors``.
+        self.family: dict[str, float] = {}
         if priors is not None:
-            present = sum(1 for k in signatures(priors) if self.counts.get(k, 0))
-            self.family = family_activation(present, priors)
+            for name, keys in signatures(priors).items():
+                present = sum(1 for k in keys if self.counts.get(k, 0))
+                activation = family_activation(present, priors)
+                if activation > 0.0:
+                    self.family[name] = activation
         self._lm = lm
         try:
             self._rates = _RATES.setdefault(lm, {})

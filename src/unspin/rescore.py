@@ -307,7 +307,7 @@ class SentenceScorer:
                 if doc is not None:
                     prior += p.document_weight * max(-3.0, min(2.0, doc.llr(spun_s, orig_s)))
                     if pr.source == "idiom":
-                        prior += family_lift(spun_s, self.channel.priors, doc.family) * LN10
+                        prior += family_lift(spun_s, orig_s, self.channel.priors, doc.family) * LN10
                 if pr.source in ("thesaurus", "model"):
                     plain = self.lm.score(pr.words, "", "") - self.lm.score(
                         tuple(norms[pr.first : pr.last]), "", ""
@@ -411,7 +411,11 @@ class SentenceScorer:
             u_right = min(len(tokens), u_end + p.right_window)
             right = ids[starts[u_end] : starts[u_right]]
             base_window = float(base[starts[u0] : starts[u_right]].sum())
-            for _, g0, pr, cand_ids in items[: p.per_span]:
+            # the best few, and every spinner habit that passed the screen (few, and the
+            # more specific knowledge: a family's habit can start with a less likely token)
+            habits = [x for x in items[p.per_span :] if x[2].source == "idiom"]
+            chosen = items[: p.per_span] + habits
+            for _, g0, pr, cand_ids in chosen:
                 variants.append((starts[u0], cand_ids + right))
                 meta.append((base_window, g0, pr))
         out: list[Scored] = []

@@ -1,6 +1,7 @@
 """Substitution rules learned from data and curated spinner habits (shipped data files).
 
-- ``idioms.tsv``: phrase expansions and fillers of news-blog spinners ("as well as" for "and").
+- ``idioms.tsv``: phrase expansions, fillers and stock swaps of news-blog spinners ("as well
+  as" for "and"), each labelled with the spinner family that has the habit.
 - ``tortured.msgpack.gz``: paper-mill substitutions from the dev split of the Problematic
   Paper Screener's list, as whole phrases and as word-level rules (built by
   ``scripts/build_rules.py``; CC BY 4.0, Cabanac, Labbé, Magazinov 2021).
@@ -23,6 +24,7 @@ class Idiom:
     spun: str
     original: str
     kind: str
+    family: str  # the spinner family whose habit it is ('' for none in particular)
     note: str
 
 
@@ -33,7 +35,9 @@ def idioms() -> dict[str, tuple[Idiom, ...]]:
     with open(path, encoding="utf-8", newline="") as f:
         rows = (line for line in f if not line.startswith("#"))
         for row in csv.DictReader(rows, delimiter="\t"):
-            idiom = Idiom(row["spun"], row["original"], row["kind"], row["note"])
+            idiom = Idiom(
+                row["spun"], row["original"], row["kind"], row["family"] or "", row["note"]
+            )
             table.setdefault(idiom.spun, []).append(idiom)
     return {k: tuple(v) for k, v in table.items()}
 
