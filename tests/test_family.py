@@ -74,3 +74,34 @@ def test_the_cheap_path_does_not_count_ordinary_english_as_a_spinner_habit() -> 
     assert cheap_features(honest)["filler_per100"] == 0.0
     # the family's distinctive habits are counted
     assert cheap_features(FAMILY)["filler_per100"] > 0.0
+
+
+# Written for this test: a paragraph in the padded family's style (its fillers 'has actually',
+# 'will certainly', 'have actually') with one of its ordinary habits ('points' for 'things'),
+# and the same report in honest English, where 'points' is the writer's own word.
+PADDED = (
+    "The council has actually approved the new bus lanes, and the mayor will certainly sign the "
+    "plan on Monday. Drivers have actually said the points they care about most are parking and "
+    "safety."
+)
+PLAIN = (
+    "The council approved the new bus lanes, and the mayor will sign the plan on Monday. Drivers "
+    "said the points they care about most are parking and safety."
+)
+
+
+def test_each_family_is_told_by_its_own_signatures() -> None:
+    assert doc(PADDED).family.keys() == {"padded"}
+    assert doc(PLAIN).family == {}
+    p = Priors()
+    assert family_lift("points", "things", p, doc(PADDED).family) > 1.0
+    # the translated family's habit is not lifted by the padded family's fillers
+    assert family_lift("mentioned", "said", p, doc(PADDED).family) == 0.0
+
+
+def test_the_padded_family_gets_its_ordinary_habit_restored_and_honest_text_does_not() -> None:
+    spun = unspin.restore(PADDED, model="trigram")
+    assert any(f.spun == "points" and f.original == "things" for f in spun.fixes)
+    assert "Drivers have said the things they care about" in spun.text
+    honest = unspin.restore(PLAIN, model="trigram")
+    assert honest.text == PLAIN and not honest.fixes
