@@ -231,7 +231,7 @@ def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
     return [
         Candidate(
             tuple(i.original.split()),
-            round(p.idiom - idiom_penalty(key, i.kind, p), 3),
+            round(p.idiom - idiom_penalty(key, i.kind, p, i.original), 3),
             "idiom",
             f"spinner {i.kind}: {i.note}",
         )
@@ -240,13 +240,19 @@ def _from_idioms(key: str, ch: Channel) -> list[Candidate]:
 
 
 @lru_cache(maxsize=1 << 12)
-def idiom_penalty(key: str, kind: str, p: Priors) -> float:
+def idiom_penalty(key: str, kind: str, p: Priors, original: str = "") -> float:
     """What a spinner habit costs beyond ``Priors.idiom`` (log10) in a block that shows no
     sign of its family: the commonness of its spun form in plain English, and for a 'stock'
-    habit at least ``stock_penalty``. A block's family activation gives it back."""
-    plain = get_model().score(tuple(key.split()), "", "")
+    habit at least ``stock_penalty`` plus the thesaurus's frequency discount (a stock habit is
+    an ordinary synonym, and honest writers choose rarer synonyms on purpose). A block's
+    family activation gives it back."""
+    lm = get_model()
+    plain = lm.score(tuple(key.split()), "", "")
     common = p.idiom_commonness * max(0.0, plain - p.idiom_rare_logp)
-    return max(common, p.stock_penalty) if kind == "stock" else common
+    if kind != "stock":
+        return common
+    frequent = lm.score(tuple(original.split()), "", "") - plain if original else 0.0
+    return max(common, p.stock_penalty) + p.frequency_discount * max(0.0, frequent)
 
 
 def family_lift(key: str, original: str, p: Priors, activation: Mapping[str, float]) -> float:
@@ -256,7 +262,8 @@ def family_lift(key: str, original: str, p: Priors, activation: Mapping[str, flo
     if not activation:
         return 0.0
     gaps = [
-        activation.get(r.family, 0.0) * (p.family_prior - (p.idiom - idiom_penalty(key, r.kind, p)))
+        activation.get(r.family, 0.0)
+        * (p.family_prior - (p.idiom - idiom_penalty(key, r.kind, p, r.original)))
         for r in rules.idioms().get(key, ())
         if r.original == original and r.family
     ]
