@@ -171,6 +171,10 @@ class Priors:
     family_prior: float = -0.5
     family_min: int = 2
     family_full: int = 4
+    # Where an active family has a habit for a phrase, another source's explanation of the
+    # same words (a thesaurus neighbour, a paper-mill rule) is that much less likely (log10,
+    # times the activation): the block's spinner applies its own key.
+    family_rival: float = 1.5
     tortured_phrase: float = -0.6
     tortured_word: float = -1.9  # plus support bonus
     tortured_support: float = 0.25  # per log10 of the pairs supporting a word rule
@@ -268,6 +272,14 @@ def family_lift(key: str, original: str, p: Priors, activation: Mapping[str, flo
         if r.original == original and r.family
     ]
     return max(0.0, *gaps) if gaps else 0.0
+
+
+def family_habit(key: str, activation: Mapping[str, float]) -> float:
+    """The activation of the most active family in the block that has a habit for ``key``
+    (0 if none does)."""
+    if not activation:
+        return 0.0
+    return max((activation.get(r.family, 0.0) for r in rules.idioms().get(key, ())), default=0.0)
 
 
 @cache

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from .channel import MAX_SPAN, Candidate, Channel, Option, Phrase, family_lift
+from .channel import MAX_SPAN, Candidate, Channel, Option, Phrase, family_habit, family_lift
 from .docstats import DocStats
 from .lm import BOS, EOS, ContextModel
 from .text import Token
@@ -171,19 +171,25 @@ class Lattice:
         weight = self._channel.priors.document_weight
         doc_bonus = 2 * weight
         sc = self._scores
+        priors = self._channel.priors
         for length, spun, shape, right_word, cutoff, options, base in spans:
             name = shape == 1
             scored = []
+            # a block's spinner family that has a habit for these words makes the other
+            # explanations of them less likely (Priors.family_rival)
+            habit = family_habit(spun, doc.family) if doc is not None and doc.family else 0.0
             for k, option in enumerate(options):
-                words, c_prior, _, _, profile, thesaurus, discount, article, original = option
+                words, c_prior, source, _, profile, thesaurus, discount, article, original = option
                 prior = c_prior if profile else c_prior + boost
                 if name and not profile:
                     prior -= NAME_PENALTY
                 if thesaurus:
                     prior -= discount
-                if doc is not None and doc.family and option[2] == "idiom":
+                if habit and source == "idiom":
                     # a spinner family's ordinary habits, as far as the block shows it
-                    prior += family_lift(spun, original, self._channel.priors, doc.family)
+                    prior += family_lift(spun, original, priors, doc.family)  # type: ignore[union-attr]
+                elif habit and not profile:
+                    prior -= priors.family_rival * habit
                 # Log-probabilities are <= 0, so the first word bounds the whole local score:
                 # most candidates are dropped after one query, more once the document's
                 # evidence is known.

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import lexicon
-from .channel import MAX_SPAN, STOPWORDS, Channel, family_lift
+from .channel import MAX_SPAN, STOPWORDS, Channel, family_habit, family_lift
 from .decoder import word_shape, word_units
 from .docstats import DocStats
 from .fixes import Evidence
@@ -297,6 +297,16 @@ class SentenceScorer:
                 out.append(
                     Proposal(i, i + 1, (w,), prior, "thesaurus" if r == 1 else "model", note)
                 )
+        # where an active spinner family has a habit for some words, the other explanations
+        # of those words are less likely (Priors.family_rival)
+        habits: list[tuple[int, int, float]] = []
+        if doc is not None and doc.family:
+            for pr in out:
+                if pr.source == "idiom":
+                    a = family_habit(" ".join(norms[pr.first : pr.last]), doc.family)
+                    if a > 0.0:
+                        habits.append((pr.first, pr.last, a))
+        rival = self.channel.priors.family_rival * LN10
         # document evidence and the frequency discount
         final = []
         for pr in out:
@@ -308,6 +318,10 @@ class SentenceScorer:
                     prior += p.document_weight * max(-3.0, min(2.0, doc.llr(spun_s, orig_s)))
                     if pr.source == "idiom":
                         prior += family_lift(spun_s, orig_s, self.channel.priors, doc.family) * LN10
+                    else:
+                        prior -= rival * max(
+                            (a for f, e, a in habits if f < pr.last and pr.first < e), default=0.0
+                        )
                 if pr.source in ("thesaurus", "model"):
                     plain = self.lm.score(pr.words, "", "") - self.lm.score(
                         tuple(norms[pr.first : pr.last]), "", ""
