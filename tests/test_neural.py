@@ -218,3 +218,19 @@ def test_a_sentence_chosen_again_in_its_block_is_not_read_again() -> None:
     scorer.forget()
     assert scorer.restore(HEAVY, toks) == first
     assert m.tokens_evaluated > before  # a new block reads again
+
+
+def test_a_long_neural_restore_reports_its_progress_sentence_by_sentence() -> None:
+    from unspin.text import word_norms
+
+    told: list[int] = []
+    r = unspin.restore(SPUN, model=MODEL, progress=told.append)
+    assert r.text == ORIGINAL
+    # one report per sentence, adding up to the text's words
+    assert len(told) == 2 and sum(told) == len(word_norms(SPUN))
+    # the command shows it on stderr when asked (on a terminal by default); stdout is the same
+    out = _cli("restore", "--progress", "-", stdin=SPUN)
+    assert out.returncode == 0 and out.stdout == ORIGINAL
+    assert f"{len(word_norms(SPUN))}word" in out.stderr.replace(" ", "")
+    quiet = _cli("restore", "--no-progress", "-", stdin=SPUN)
+    assert quiet.stdout == ORIGINAL and quiet.stderr == ""

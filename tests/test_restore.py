@@ -116,3 +116,13 @@ def test_habits_honest_writers_share_weigh_less() -> None:
     [rare] = [c for c in ch.candidates(("get", "admission", "to")) if c.source == "idiom"]
     assert rare.prior == Priors().idiom  # spinner output wherever it appears
     assert common.prior < rare.prior - 0.5  # "was once" is honest English too
+
+
+def test_progress_is_told_every_word_block_by_block() -> None:
+    from unspin.text import word_norms
+
+    text = "The head of state has actually signed the bill.\n\nCritics said it will certainly fail."
+    told: list[int] = []
+    r = unspin.restore(text, model="trigram", progress=told.append)
+    assert told and sum(told) == len(word_norms(text))
+    assert r.text == unspin.restore(text, model="trigram").text

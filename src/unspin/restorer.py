@@ -8,7 +8,7 @@ confidence comes from its evidence (:mod:`unspin.calibration`). Fixes below
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,10 @@ MIN_ENGLISH_SHARE = 0.6
 MIN_WORDS_FOR_LANGUAGE_CHECK = 8
 BLOCK_TOKENS = 50_000
 
+# Told the number of words just restored, as the restoration goes (a long neural restore takes
+# minutes: a command shows it; the library calls it from the thread that restores).
+Progress = Callable[[int], None]
+
 
 def channel_for(profile: Profile | str | Path | None) -> Channel:
     if profile is None:
@@ -45,6 +49,7 @@ def restore(
     model: str | None = None,
     channel: Channel | None = None,
     analysis: Sequence[BlockAnalysis] | None = None,
+    progress: Progress | None = None,
 ) -> Restoration:
     """Restore the most likely original wording of ``text``.
 
@@ -57,6 +62,9 @@ def restore(
     A caller that restores many texts passes a prepared ``channel`` (then ``profile`` is not
     read: the channel holds it, and its phrase memo lives on); one that also detects passes
     ``analysis``, the text's :func:`analyse` with that channel and ``model``, made once.
+    ``progress``, if given, is told how many words each step restored (sentence by sentence
+    on the neural path, block by block on the trigram path); the counts add up to the text's
+    words.
     """
     model = resolve(model)
     if not text.strip():
@@ -67,7 +75,7 @@ def restore(
         warnings.append("the text does not look like English; returned unchanged")
         return Restoration(text, [], warnings, model=model)
     found = (
-        iter_fixes(text, channel, model=model)
+        iter_fixes(text, channel, model=model, progress=progress)
         if analysis is None
         else (f for block in analysis for f in block.fixes)
     )
@@ -76,10 +84,15 @@ def restore(
 
 
 def iter_fixes(
-    text: str, channel: Channel, *, two_pass: bool = True, model: str = TRIGRAM
+    text: str,
+    channel: Channel,
+    *,
+    two_pass: bool = True,
+    model: str = TRIGRAM,
+    progress: Progress | None = None,
 ) -> Iterator[Fix]:
     """All fixes the decoder proposes, with their confidence, in text order."""
-    for analysis in analyse(text, channel, two_pass=two_pass, model=model):
+    for analysis in analyse(text, channel, two_pass=two_pass, model=model, progress=progress):
         yield from analysis.fixes
 
 
@@ -112,7 +125,12 @@ class BlockAnalysis:
 
 
 def analyse(
-    text: str, channel: Channel, *, two_pass: bool = True, model: str = TRIGRAM
+    text: str,
+    channel: Channel,
+    *,
+    two_pass: bool = True,
+    model: str = TRIGRAM,
+    progress: Progress | None = None,
 ) -> Iterator[BlockAnalysis]:
     """Decode ``text`` block by block.
 
@@ -140,7 +158,7 @@ def analyse(
             # a block that looks spun makes every substitution more likely, one that looks
             # honest less (the neural path's own floor, NeuralPriors.honest_penalty)
             nboost = max(boost, -scorer.priors.honest_penalty) * LN10 if two_pass else 0.0
-            found = _neural_block(text, block, scorer, doc, nboost)
+            found = _neural_block(text, block, scorer, doc, nboost, progress)
             fixes = [
                 r.fix(calibration.confidence(r.evidence, doc_logit, neural=True)) for r in found
             ]
@@ -149,6 +167,8 @@ def analyse(
         if two_pass and boost > 0:
             found = _decode_block(text, lattices, boost)
         fixes = [r.fix(calibration.confidence(r.evidence, doc_logit)) for r in found]
+        if progress is not None:
+            progress(sum(1 for _, toks in block for t in toks if t.is_word))
         yield BlockAnalysis(first, keys, feats, doc_logit, fixes, starts)
 
 
@@ -158,6 +178,7 @@ def _neural_block(
     scorer: SentenceScorer,
     doc: DocStats,
     boost: float,
+    progress: Progress | None = None,
 ) -> list[Replacement]:
     """The neural path over one block: sentence by sentence, each read after the restored
     sentence before it in its paragraph. In a block that looks spun (``boost`` > 0) the
@@ -171,6 +192,8 @@ def _neural_block(
         for sent in sentences(toks):
             fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, observe=key)
             read.append((sent, context, fs))
+            if progress is not None:
+                progress(sum(1 for t in sent if t.is_word))
             s0, s1 = sent[0].start, sent[-1].end
             context = apply_fixes(
                 text[s0:s1],

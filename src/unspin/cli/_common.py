@@ -8,7 +8,7 @@ import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..io.decode import check_controls, decode_text
@@ -39,6 +39,35 @@ def read_input(path: str) -> str:
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror})") from None
     return decode_text(data, path)
+
+
+class WordProgress:
+    """Words restored so far, and words/s, on one stderr line (a tqdm bar), or nothing when
+    not ``shown``. Called with the words each step restored; ``total`` (if known) adds the
+    share done and an ETA."""
+
+    def __init__(self, shown: bool) -> None:
+        self.shown = shown
+        self.total: int | None = None
+        self.bar: Any = None
+
+    def __enter__(self) -> WordProgress:
+        return self
+
+    def __call__(self, words: int) -> None:
+        if not self.shown:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=self.total, unit="word", dynamic_ncols=True, file=sys.stderr, leave=False
+            )
+        self.bar.update(words)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 CHUNK_BYTES = 1 << 18  # 256 kB: about one restorer block (BLOCK_TOKENS)

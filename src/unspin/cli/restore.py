@@ -7,7 +7,8 @@ import json
 import sys
 
 from ..fixes import DEFAULT_MIN_CONFIDENCE, Fix, Restoration
-from ._common import probability, read_chunks, read_input
+from ..text import word_norms
+from ._common import WordProgress, probability, read_chunks, read_input
 
 NAME = "restore"
 HELP = "restore the original wording of a spun text"
@@ -29,6 +30,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="context model: auto (default: the neural model if installed, else the trigram), "
         "trigram (the fast path), smollm2-135m, gemma3-270m",
     )
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the words restored so far on stderr (default: with a neural model, on a "
+        "terminal)",
+    )
+    shown.add_argument("--no-progress", action="store_true", help="never show progress")
     p.add_argument(
         "--min-confidence",
         type=probability,
@@ -40,10 +49,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..lm import resolve
-    from ..restorer import channel_for, restore
+    from ..lm import is_neural, resolve
 
     args.model = resolve(args.model)  # an unknown name fails here, before any input is read
+    shown = args.progress or (
+        not args.no_progress and is_neural(args.model) and sys.stderr.isatty()
+    )
+    with WordProgress(shown) as progress:
+        return _run(args, progress if shown else None)
+
+
+def _run(args: argparse.Namespace, progress: WordProgress | None) -> int:
+    from ..restorer import channel_for, restore
+
     if not args.json and not args.diff:
         # Plain output streams paragraph blocks: bounded memory on very large inputs.
         # one channel for every chunk: the profile is read once, the phrase memo kept
@@ -51,7 +69,11 @@ def run(args: argparse.Namespace) -> int:
         warned: set[str] = set()
         for chunk in read_chunks(args.file):
             result = restore(
-                chunk, channel=channel, min_confidence=args.min_confidence, model=args.model
+                chunk,
+                channel=channel,
+                min_confidence=args.min_confidence,
+                model=args.model,
+                progress=progress,
             )
             for w in result.warnings:
                 if w not in warned:
@@ -60,8 +82,14 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(result.text)
         return 0
     text = read_input(args.file)
+    if progress is not None:
+        progress.total = len(word_norms(text))
     result = restore(
-        text, profile=args.profile, min_confidence=args.min_confidence, model=args.model
+        text,
+        profile=args.profile,
+        min_confidence=args.min_confidence,
+        model=args.model,
+        progress=progress,
     )
     for w in result.warnings:
         print(f"unspin restore: warning: {w}", file=sys.stderr)
