@@ -4,7 +4,14 @@ the family's distinctive habits (its signatures), so that honest text keeps its 
 from __future__ import annotations
 
 import unspin
-from unspin.channel import Priors, family_activation, family_lift, idiom_penalty, signatures
+from unspin.channel import (
+    Priors,
+    family_activation,
+    family_habit,
+    family_lift,
+    idiom_penalty,
+    signatures,
+)
 from unspin.docstats import DocStats
 from unspin.lm import get_model
 from unspin.text import tokenize
@@ -105,3 +112,13 @@ def test_the_padded_family_gets_its_ordinary_habit_restored_and_honest_text_does
     assert "Drivers have said the things they care about" in spun.text
     honest = unspin.restore(PLAIN, model="trigram")
     assert honest.text == PLAIN and not honest.fixes
+
+
+def test_a_family_habit_makes_other_explanations_of_its_words_less_likely() -> None:
+    active = doc(PADDED).family
+    # 'cutting edge' is a padded-family habit: in its block, a thesaurus or paper-mill reading
+    # of the same words pays Priors.family_rival times this
+    assert family_habit("cutting edge", active) == active["padded"] > 0.0
+    assert family_habit("cutting edge", doc(PLAIN).family) == 0.0
+    # words the family has no habit for are left to every source alike
+    assert family_habit("bus lanes", active) == 0.0
