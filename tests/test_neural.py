@@ -234,3 +234,27 @@ def test_a_long_neural_restore_reports_its_progress_sentence_by_sentence() -> No
     assert f"{len(word_norms(SPUN))}word" in out.stderr.replace(" ", "")
     quiet = _cli("restore", "--no-progress", "-", stdin=SPUN)
     assert quiet.stdout == ORIGINAL and quiet.stderr == ""
+
+
+# Written for this test: two paragraphs in the padded family's style. Read from the start of the
+# model's window alone, the second paragraph's first word ('Critics') lost to an odd thesaurus
+# neighbour ('Ghosts', +8 nats); read after the first paragraph it stays.
+TWO_PARAGRAPHS = (
+    "The city has actually approved a new spending plan for its schools as well as roads. The "
+    "mayor will certainly sign it on Monday.\n\n"
+    "Critics, however, have actually warned that the plan does not consist of enough money for "
+    "teachers."
+)
+
+
+def test_a_paragraph_is_read_after_the_one_before_it() -> None:
+    r = unspin.restore(TWO_PARAGRAPHS, model=MODEL)
+    assert "\n\nCritics, however, have warned" in r.text
+    assert not any(f.spun == "Critics" for f in r.fixes)
+    assert "The mayor will sign it on Monday." in r.text
+
+
+def test_the_first_word_of_a_text_is_judged_like_any_other() -> None:
+    text = TWO_PARAGRAPHS.split("\n\n")[1]
+    r = unspin.restore(text, model=MODEL)
+    assert r.text.startswith("Critics, however, have warned")

@@ -181,14 +181,17 @@ def _neural_block(
     progress: Progress | None = None,
 ) -> list[Replacement]:
     """The neural path over one block: sentence by sentence, each read after the restored
-    sentence before it in its paragraph. In a block that looks spun (``boost`` > 0) the
+    sentence before it, across paragraphs. In a block that looks spun (``boost`` > 0) the
     model's verdicts on each substitution are pooled over the block (the spinner's key), and
     the sentences where a substitution recurs are chosen again with that evidence."""
     p = scorer.priors
     key = DocumentKey(p.key_weight, p.key_clip) if boost > 0 and p.key_weight > 0 else None
     read: list[tuple[list[Token], str, list[Found]]] = []  # sentence, its context, fixes
+    # each sentence is read after the restored sentence before it, across paragraphs too: a
+    # paragraph's first word read from the start of the model's window alone is judged
+    # without a leading space and without a topic (a small model then prefers odd words)
+    context = ""
     for _, toks in block:
-        context = ""
         for sent in sentences(toks):
             fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, observe=key)
             read.append((sent, context, fs))
