@@ -172,12 +172,13 @@ class Lattice:
         doc_bonus = 2 * weight
         sc = self._scores
         priors = self._channel.priors
+        family = doc.family if doc is not None else {}
         for length, spun, shape, right_word, cutoff, options, base in spans:
             name = shape == 1
             scored = []
             # a block's spinner family that has a habit for these words makes the other
             # explanations of them less likely (Priors.family_rival)
-            habit = family_habit(spun, doc.family) if doc is not None and doc.family else 0.0
+            habit = family_habit(spun, family)
             for k, option in enumerate(options):
                 words, c_prior, source, _, profile, thesaurus, discount, article, original = option
                 prior = c_prior if profile else c_prior + boost
@@ -187,7 +188,7 @@ class Lattice:
                     prior -= discount
                 if habit and source == "idiom":
                     # a spinner family's ordinary habits, as far as the block shows it
-                    prior += family_lift(spun, original, priors, doc.family)  # type: ignore[union-attr]
+                    prior += family_lift(spun, original, priors, family)
                 elif habit and not profile:
                     prior -= priors.family_rival * habit
                 # Log-probabilities are <= 0, so the first word bounds the whole local score:
