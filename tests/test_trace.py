@@ -213,6 +213,25 @@ def test_add_extends_skips_known_ids_and_compacts(tmp_path: Path) -> None:
     )
 
 
+def test_a_build_writes_a_segment_every_buffer_bytes_of_text(tmp_path: Path) -> None:
+    # the text buffered bounds a build's memory (a segment's write sorts all its features):
+    # a segment is written once two to three of these documents are buffered, so eight make
+    # three segments (one segment without the bound)
+    items = sorted(DOCS.items())
+    small = 2 * max(len(t) for _, t in items)
+    with Index(tmp_path / "small", create=True, buffer_bytes=small) as index:
+        index.add_many(items)
+        assert index.info()["segments"] == 3
+        assert len(index) == len(items)
+        spun = unspin.spin(DOCS["storm"], profile="thesaurus", rate=0.5, seed=3).text
+        split = [(c.id, round(c.score, 6)) for c in index.query(spun, top=3)]
+    with Index(tmp_path / "one", create=True) as index:
+        index.add_many(items)
+        assert index.info()["segments"] == 1
+        whole = [(c.id, round(c.score, 6)) for c in index.query(spun, top=3)]
+    assert split == whole and whole[0][0] == "storm"
+
+
 def test_shards_merge_to_the_same_answer(tmp_path: Path) -> None:
     items = sorted(DOCS.items())
     shards = [Index(tmp_path / f"s{k}", create=True) for k in range(3)]

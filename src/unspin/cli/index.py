@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             type=int,
             default=20_000,
             metavar="N",
-            help="documents per segment (default 20000)",
+            help="documents per segment (default 20000; a segment is also written every 16 MB "
+            "of text, which bounds the build's memory)",
         )
         p.add_argument("--quiet", action="store_true", help="no summary line")
 
