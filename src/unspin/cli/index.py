@@ -29,7 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a.add_argument("--index", required=True, metavar="DIR")
     for name, text in (
         ("info", "show an index's parameters and size"),
-        ("compact", "merge an index's segments into one (faster queries; holds the index in memory)"),
+        (
+            "compact",
+            "merge an index's segments into one (faster queries; holds the index in memory)",
+        ),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--index", required=True, metavar="DIR")
