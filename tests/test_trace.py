@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import unspin
-from unspin.errors import DataFileError
+from unspin.errors import DataFileError, InputError
 from unspin.trace import (
     FingerprintParams,
     Index,
@@ -353,3 +353,18 @@ def test_query_does_not_warn_on_normal_input(index_path: Path) -> None:
         warnings.simplefilter("error")
         with Index(index_path) as index:
             index.query(DOCS["war"])
+
+
+def test_compact_refuses_an_index_too_large_to_merge_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "idx"
+    items = sorted(DOCS.items())
+    with Index(path, create=True) as index:
+        index.add_many(items[:4])
+        index.add_many(items[4:])
+        postings = index.info()["postings"]
+        with pytest.raises(InputError, match=f"over the limit of {postings - 1:,}"):
+            index.compact(max_postings=postings - 1)
+        assert index.info()["segments"] == 2  # untouched, and still answers
+        assert index.query(DOCS["war"], top=1)[0].id == "war"
+        index.compact(max_postings=postings)
+        assert index.info()["segments"] == 1

@@ -53,6 +53,9 @@ _BATCH = 2000
 # (848 MB peak for 20,000 news articles of 2.6 kB; bench_memory.py --mb 100), so the text
 # buffered, not the number of documents, bounds an index build's memory.
 BUFFER_BYTES = 16 * 2**20
+# index compact merges every segment in memory, as one segment's write does: at most about
+# BUFFER_BYTES of text's postings (0.5 MB of the benchmarks' news and prose makes 99,000)
+COMPACT_MAX_POSTINGS = 3_000_000
 
 
 class TraceWarning(UserWarning):
@@ -286,11 +289,20 @@ class Index:
         self._write_manifest()
         self._segments.append(load_segment(self.path, entry))
 
-    def compact(self) -> None:
-        """Merge all segments into one (faster queries after many small adds)."""
+    def compact(self, max_postings: int = COMPACT_MAX_POSTINGS) -> None:
+        """Merge all segments into one (faster queries after many small adds). The merge holds
+        every (feature, document) pair in memory: an index of more than ``max_postings`` is
+        refused (an InputError naming the limit) and answers queries as it is."""
         self.flush()
         if len(self._segments) <= 1:
             return
+        postings = sum(len(seg.post) for seg in self._segments)
+        if postings > max_postings:
+            raise InputError(
+                f"{self.path}: compact merges the whole index in memory; this one holds "
+                f"{postings:,} postings, over the limit of {max_postings:,} (about 16 MB of "
+                "text); it answers queries as it is"
+            )
         ids: list[str] = []
         texts: list[str] = []
         feats: list[npt.NDArray[np.uint64]] = []
