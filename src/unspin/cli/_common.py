@@ -42,12 +42,11 @@ def read_input(path: str) -> str:
 
 
 class WordProgress:
-    """Words restored so far, and words/s, on one stderr line (a tqdm bar), or nothing when
-    not ``shown``. Called with the words each step restored; ``total`` (if known) adds the
+    """Words restored so far, and words/s, on one stderr line (a tqdm bar, drawn from the
+    first call on). Called with the words each step restored; ``total`` (if known) adds the
     share done and an ETA."""
 
-    def __init__(self, shown: bool) -> None:
-        self.shown = shown
+    def __init__(self) -> None:
         self.total: int | None = None
         self.bar: Any = None
 
@@ -55,8 +54,6 @@ class WordProgress:
         return self
 
     def __call__(self, words: int) -> None:
-        if not self.shown:
-            return
         if self.bar is None:
             from tqdm import tqdm
 

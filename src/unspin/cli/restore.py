@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     shown = args.progress or (
         not args.no_progress and is_neural(args.model) and sys.stderr.isatty()
     )
-    with WordProgress(shown) as progress:
+    with WordProgress() as progress:
         return _run(args, progress if shown else None)
 
 

@@ -300,7 +300,7 @@ class Index:
         if postings > max_postings:
             raise InputError(
                 f"{self.path}: compact merges the whole index in memory; this one holds "
-                f"{postings:,} postings, over the limit of {max_postings:,} (about 16 MB of "
+                f"{postings:,} postings, over the limit of {max_postings:,} (about 15 MB of "
                 "text); it answers queries as it is"
             )
         ids: list[str] = []
