@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from unspin import calibration, datafile, evidence
+from unspin import calibration, datafile, detector, evidence
 from unspin.errors import DataFileError
 
 
@@ -21,6 +21,13 @@ def test_shipped_parameter_files_carry_their_format() -> None:
         datafile.packaged(evidence.DETECTOR_FILE), evidence.DETECTOR_FORMAT, 1, built_by="x"
     )
     assert {"full", "cheap"} <= set(det)
+    fused = datafile.read_json(
+        datafile.packaged(detector.NEURAL_DETECTOR_FILE),
+        detector.NEURAL_DETECTOR_FORMAT,
+        1,
+        built_by="x",
+    )
+    assert set(fused["fused"]["weights"]) == set(detector.FUSION_FEATURES)
 
 
 def test_a_round_trip_keeps_the_payload_and_puts_the_header_first(tmp_path: Path) -> None:

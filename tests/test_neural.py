@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import unspin
-from unspin import lm, neural
+from unspin import detector, evidence, lm, neural
 from unspin.errors import DataFileError, UnspinError
 
 MODEL = "smollm2-135m"
@@ -61,6 +61,21 @@ def test_variant_scores_match_reading_the_variant_whole() -> None:
     m.read(base)
     (shifted,) = m.score_variants([(prefix - 1, variant)])
     assert abs(shifted - batched) > 2.0
+
+
+def test_context_read_without_scoring_gives_the_same_sentence_scores() -> None:
+    # context before ``start`` is read (it conditions the sentence) but not scored
+    m = neural.load(MODEL)
+    context = [m.bos, *m.piece("Critics of the plan spoke on Monday.")]
+    ids = context + list(m.piece(" The soldiers left the front line."))
+    whole = m.read(ids)
+    dist_whole = m.dist(len(context) + 2).copy()
+    part = m.read(ids, start=len(context))
+    assert not part[: len(context)].any()
+    assert part[len(context) :] == pytest.approx(whole[len(context) :], abs=0.05)
+    assert m.dist(len(context) + 2) == pytest.approx(dist_whole, abs=0.05)
+    with pytest.raises(IndexError):
+        m.dist(len(context) - 1)
 
 
 def test_neural_restore_fixes_the_spinner_and_explains_in_nats() -> None:
@@ -158,12 +173,37 @@ def test_auto_picks_the_neural_model_when_installed(monkeypatch: pytest.MonkeyPa
 
 
 def test_detect_reads_spun_text_with_the_model_and_skips_it_for_clean_text() -> None:
-    long_spun = " ".join([SPUN] * 3)
+    long_spun = " ".join([SPUN] * 4)  # one block, long enough for the neural detector
     d = unspin.detect(long_spun, model=MODEL)
     assert d.model == MODEL and d.to_dict()["model"] == MODEL
     assert any(s.suggestion == "and" for s in d.spans)
+    # the block's score fuses the neural restorer's fixes, and the reasons say so
+    assert d.features["neural_conf_per100"] > 0
+    assert any("neural restorer" in r for r in d.reasons)
+    assert d.label == "spun"
     clean = unspin.detect(" ".join([HONEST] * 3), model=MODEL)
     assert clean.label == "clean" and clean.model == "sphinx-trigram"  # the cascade stopped
+
+
+def test_the_neural_detector_rises_with_the_restorers_sure_fixes() -> None:
+    fz = detector.fusion()
+    threshold = evidence.model("full").threshold
+    assert fz.fitted_with == MODEL
+    assert 0.0 < fz.cascade_from < min(fz.model.threshold, threshold)
+
+    def fixes(n: int) -> list[tuple[str, str, float]]:
+        return [(f"spun{i}", f"original{i}", 0.9) for i in range(n)]
+
+    for trigram in (fz.cascade_from, 0.5, 0.95):
+        scores = [
+            fz.score(detector.fusion_features(trigram, fixes(n), 300), trigram, threshold)
+            for n in (0, 3, 30)
+        ]
+        assert scores == sorted(scores) and scores[0] < scores[-1]
+        assert min(scores) >= trigram  # what the trigram alone finds stays found
+    # one substitution repeated (an honest term of art) counts once
+    once = detector.fusion_features(0.5, fixes(1), 300)
+    assert detector.fusion_features(0.5, fixes(1) * 6, 300) == once
 
 
 def test_a_corrupt_model_file_names_the_file(tmp_path: Path) -> None:

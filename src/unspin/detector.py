@@ -19,11 +19,14 @@ import bisect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from . import collocations, evidence
 from .channel import Channel
+from .datafile import packaged, read_json
+from .errors import DataFileError
 from .fingerprints import FingerprintList, bundled
 from .fixes import Evidence, Fix
 from .lm import TRIGRAM, is_neural, resolve
@@ -34,8 +37,12 @@ from .text import paragraphs, word_norms
 MIN_WORDS = 30  # shorter texts are "uncertain": too little evidence either way
 UNCERTAIN_BAND = 0.15  # scores this close below the threshold are "uncertain"
 # A neural model re-reads a text only when the trigram score is at least this close below the
-# threshold: clearly clean text (most of a crawl) never pays for the model.
+# threshold: clearly clean text (most of a crawl) never pays for the model. With a fitted
+# fusion (``data/detector_neural.json``) the fusion's own ``cascade_from`` decides instead.
 NEURAL_CASCADE_BAND = 0.4
+NEURAL_DETECTOR_FILE = "detector_neural.json"
+NEURAL_DETECTOR_FORMAT = "unspin.detector-neural"
+FUSION_FEATURES = ("trigram_logit", "neural_conf_per100")
 SPAN_MIN_CONFIDENCE = 0.5
 # Detection is by blocks: paragraphs grouped into windows of about this many words, each
 # scored on its own; the document's score is its strongest block's.
@@ -110,7 +117,9 @@ def detect(
     (:mod:`unspin.collocations`): weak evidence that costs about a sixth of the run time, off
     by default. ``model`` names the context model (:func:`unspin.lm.resolve`). The score
     comes from the trigram pass; a neural model, when chosen, re-reads only texts that pass
-    did not find clearly clean (a cascade) and gives their spans.
+    did not find clearly clean (a cascade): it gives their spans, and with the model the
+    neural detector was fitted for (:func:`fusion`) each block's score fuses the trigram's
+    with the neural restorer's fixes in it.
 
     A caller that detects many texts passes a prepared ``channel`` (``profile`` is then not
     read); one that also restores passes ``analysis``, the text's trigram
@@ -154,6 +163,16 @@ def detect_chunks(
     pairs: set[tuple[str, str]] = set()
     used = TRIGRAM
     dropped = 0
+    # with a neural model: the fused detector when it was fitted with that model (its
+    # cascade_from says which blocks the model reads), else the model only gives the spans
+    fz: Fusion | None = None
+    cascade_at = (threshold if threshold is not None else clf.threshold) - NEURAL_CASCADE_BAND
+    if is_neural(context_model):
+        fz = fusion()
+        if fz.fitted_with == context_model:
+            cascade_at = fz.cascade_from
+        else:
+            fz = None
     for n_chunk, chunk in enumerate(chunks):
         n_words = len(word_norms(chunk))
         if n_chunk == 0 and n_words and not looks_english(chunk):
@@ -162,23 +181,24 @@ def detect_chunks(
         if n_words:
             blocks = list(analysis if analysis is not None else analyse(chunk, channel))
             fixes = [f for b in blocks for f in b.fixes]
-            first_window = len(state.scores)
-            state.add_chunk(chunk, base, blocks, fingerprints, clf)
-            # (windows still open at the end of the chunk are scored later: read the chunk's
-            # own blocks too, so that a short text is not always below the cascade)
-            chunk_best = max(
-                [
-                    *state.scores[first_window:],
-                    *(clf.prob(b.features) for b in blocks if b.features),
-                ],
-                default=0.0,
-            )
-            cascade_at = (threshold if threshold is not None else clf.threshold) - (
-                NEURAL_CASCADE_BAND
-            )
-            if is_neural(context_model) and chunk_best >= cascade_at:
-                fixes = [f for b in analyse(chunk, channel, model=context_model) for f in b.fixes]
-                used = context_model
+            neural_part = None
+            if is_neural(context_model):
+                # the chunk's own windows, scored by the trigram alone, decide the cascade
+                probe = _Windows()
+                probe.add_chunk(chunk, 0, blocks, fingerprints, clf)
+                probe.close(clf)
+                chunk_best = max(probe.scores, default=0.0)
+                if chunk_best >= cascade_at:
+                    fixes = [
+                        f for b in analyse(chunk, channel, model=context_model) for f in b.fixes
+                    ]
+                    used = context_model
+                    if fz is not None:
+                        neural_part = (
+                            [(f.start, f.spun, f.original, f.confidence) for f in fixes],
+                            fz,
+                        )
+            state.add_chunk(chunk, base, blocks, fingerprints, clf, neural_part)
             chunk_spans = _spans(chunk, fixes, fp, broken_collocations, used)
             pairs.update(
                 (f.spun.lower(), f.original.lower())
@@ -282,6 +302,7 @@ class _Window:
     words: int
     score: float
     features: dict[str, float]
+    fused: bool = False  # scored by the neural detector
 
 
 class _Windows:
@@ -303,6 +324,10 @@ class _Windows:
         self._keys: list[str] = []
         self._words = 0
         self._fp: FingerprintList | None = None
+        # the chunk the neural path read last: (start, end, [(fix start, (spun, original,
+        # confidence))])
+        self._neural: tuple[int, int, list[tuple[int, tuple[str, str, float]]]] | None = None
+        self._fusion: Fusion | None = None
 
     def add_chunk(
         self,
@@ -311,8 +336,15 @@ class _Windows:
         blocks: list[BlockAnalysis],
         fingerprints: FingerprintList | None,
         clf: evidence.Model,
+        neural: tuple[list[tuple[int, str, str, float]], Fusion] | None = None,
     ) -> None:
+        """Add a chunk (at offset ``base``) and its trigram analysis; ``neural``: the neural
+        path's fixes in it (offset in the chunk, spun, original, confidence) and the fusion
+        that reads them (a window lying wholly in the chunk is scored by the fusion)."""
         self._fp = fingerprints
+        if neural is not None:
+            fixes, self._fusion = neural
+            self._neural = (base, base + len(chunk), [(base + f[0], f[1:]) for f in fixes])
         starts = [s for b in blocks for s in b.starts]
         evs = [e for b in blocks for e in b.evidence]
         keys = [k for b in blocks for k in b.keys]
@@ -363,13 +395,23 @@ class _Windows:
     def _flush(self, clf: evidence.Model) -> None:
         text = "\n\n".join(p[0] for p in self._paras)
         x = evidence.features(text, self._ev, self._fp, keys=self._keys)
-        w = _Window(
-            self._paras[0][1],
-            self._paras[-1][1] + len(self._paras[-1][0]),
-            self._words,
-            clf.prob(x),
-            x,
-        )
+        start, end = self._paras[0][1], self._paras[-1][1] + len(self._paras[-1][0])
+        score, fused = clf.prob(x), False
+        fz, nr = self._fusion, self._neural
+        if (
+            fz is not None
+            and nr is not None
+            and nr[0] <= start
+            and end <= nr[1]
+            and self._words >= fz.min_words
+            and score >= fz.cascade_from
+        ):
+            spans = [(o, o + len(p)) for p, o, _ in self._paras]
+            mine = [f for pos, f in nr[2] if any(a <= pos < b for a, b in spans)]
+            fx = fusion_features(score, mine, self._words)
+            x = {**x, "neural_conf_per100": fx["neural_conf_per100"]}
+            score, fused = fz.score(fx, score, clf.threshold), True
+        w = _Window(start, end, self._words, score, x, fused)
         self.scores.append(w.score)
         self.ends.append(w.end)
         if self._best is None or w.score > self._best.score:
@@ -398,6 +440,80 @@ class _Windows:
         if i < len(self.scores):
             return self.scores[i]
         return 1.0  # in the window still being filled: keep it for now
+
+
+@dataclass(frozen=True, slots=True)
+class Fusion:
+    """The neural detector: a block's trigram score and the neural restorer's fixes in it
+    (:func:`fusion_features`: an honest block gets few sure fixes, a spun one many), fused
+    by a logistic model fitted on tune-split blocks (``scripts/train_neural_detector.py``).
+    Blocks whose trigram score is below ``cascade_from`` are not read by the neural model
+    (their score stays the trigram's)."""
+
+    model: evidence.Model  # over FUSION_FEATURES; its threshold is on :meth:`fused`
+    cascade_from: float
+    fitted_with: str  # the neural model whose fixes it was fitted on
+    min_words: int  # shorter blocks keep the trigram score (too few words to count fixes)
+
+    def fused(self, x: dict[str, float]) -> float:
+        """The fused probability mapped onto [cascade_from, 1]: a read block ranks above
+        every block the cascade left to the trigram."""
+        return self.cascade_from + (1.0 - self.cascade_from) * self.model.prob(x)
+
+    def score(self, x: dict[str, float], trigram: float, threshold: float) -> float:
+        """A read block's score on the trigram detector's scale (``threshold`` is its): the
+        fused score, mapped so that its own threshold falls on ``threshold`` (piecewise
+        linear, monotone), or the trigram score where that is higher (what the trigram is
+        sure of stays found: the fused feature counts distinct substitutions, and a short
+        text repeating one filler has few)."""
+        s, t, c = self.fused(x), self.model.threshold, self.cascade_from
+        if s <= t:
+            mapped = c + (s - c) * (threshold - c) / max(t - c, 1e-9)
+        else:
+            mapped = threshold + (s - t) * (1.0 - threshold) / max(1.0 - t, 1e-9)
+        return max(trigram, mapped)
+
+
+def fusion_features(
+    trigram_score: float, fixes: Iterable[tuple[str, str, float]], words: int
+) -> dict[str, float]:
+    """The fused model's inputs for one block: the trigram score's log-odds and, per 100
+    words, the confidence of the neural path's fixes (``(spun, original, confidence)``),
+    each distinct substitution counted once at its surest: a spinner swaps many different
+    words, while an honest text's term of art ('object code') repeats one."""
+    p = min(max(trigram_score, 1e-6), 1.0 - 1e-6)
+    best: dict[tuple[str, str], float] = {}
+    for spun, original, conf in fixes:
+        k = (spun.lower(), original.lower())
+        best[k] = max(conf, best.get(k, 0.0))
+    return {
+        "trigram_logit": math.log(p / (1.0 - p)),
+        "neural_conf_per100": 100.0 * sum(best.values()) / max(words, 1),
+    }
+
+
+@cache
+def fusion() -> Fusion:
+    """The shipped neural detector (:class:`Fusion`)."""
+    path = packaged(NEURAL_DETECTOR_FILE)
+    data = read_json(path, NEURAL_DETECTOR_FORMAT, 1, built_by="scripts/train_neural_detector.py")
+    try:
+        m = data["fused"]
+        return Fusion(
+            evidence.Model(
+                m["weights"],
+                m["bias"],
+                m["mean"],
+                m["scale"],
+                m["threshold"],
+                log1p=m.get("log1p", {}),
+            ),
+            float(data["cascade_from"]),
+            str(data["model"]),
+            int(data["min_words"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise DataFileError(f"{path}: not a neural detector file") from None
 
 
 def _sigmoid(z: float) -> float:
@@ -431,6 +547,11 @@ def _reasons(x: dict[str, float], spans: list[Span]) -> list[str]:
         out.append(f"paper-mill substitutions: {x['tortured_per100']:.1f} per 100 words")
     if x["thesaurus_per100"] > 0:
         out.append(f"out-of-context synonyms: {x['thesaurus_per100']:.1f} per 100 words")
+    if x.get("neural_conf_per100", 0.0) > 0:
+        out.append(
+            f"the neural restorer's fixes: {x['neural_conf_per100']:.1f} per 100 words "
+            "(distinct substitutions, weighed by confidence)"
+        )
     if x["fingerprint_per100"] > 0:
         out.append(f"known spun phrases: {x['fingerprint_per100']:.1f} per 100 words")
     if spans:

@@ -193,6 +193,7 @@ class NeuralModel:
         self._pieces: dict[str, tuple[int, ...]] = {}
         self._rows: np.ndarray = np.zeros((0, self.n_vocab), dtype=np.float32)
         self._ids: list[int] = []
+        self._row0 = 0  # the row of self._rows that predicts position 1 + _row0
         self.tokens_evaluated = 0
         self.calls = 0
 
@@ -243,24 +244,30 @@ class NeuralModel:
         out: np.ndarray = rows - lse
         return out
 
-    def read(self, ids: Sequence[int]) -> np.ndarray:
+    def read(self, ids: Sequence[int], start: int = 1) -> np.ndarray:
         """Read ``ids`` (starting with BOS) as sequence 0; return each token's natural
-        log-probability (0 for the first). Afterwards :meth:`dist` answers for it."""
+        log-probability from position ``start`` on (0 before it: context whose own likelihood
+        is not wanted, so the model skips its output layer there, most of a small model's
+        cost). Afterwards :meth:`dist` answers for positions from ``start`` on."""
         ids = list(ids)
         if len(ids) > BATCH_TOKENS:
             raise ValueError("sequence longer than the model's batch")
+        start = max(1, min(start, len(ids)))
         self._lib.llama_memory_clear(self._mem, True)
-        self._rows = self._decode([(t, k, 0, True) for k, t in enumerate(ids)])
+        self._rows = self._decode([(t, k, 0, k >= start - 1) for k, t in enumerate(ids)])
+        self._row0 = start - 1
         self._ids = ids
         lp = np.zeros(len(ids))
-        idx = np.arange(1, len(ids))
-        lp[1:] = self._rows[idx - 1, np.asarray(ids[1:])]
+        idx = np.arange(start, len(ids))
+        lp[start:] = self._rows[idx - start, np.asarray(ids[start:], dtype=np.int64)]
         return lp
 
     def dist(self, t: int) -> np.ndarray:
-        """The distribution (natural log) over the token at position ``t`` of the sequence
-        last read."""
-        row: np.ndarray = self._rows[t - 1]
+        """The distribution (natural log) over the token at position ``t`` (at least the
+        ``start`` of the last :meth:`read`) of the sequence last read."""
+        if t - 1 < self._row0:
+            raise IndexError(f"position {t} was read as context only")
+        row: np.ndarray = self._rows[t - 1 - self._row0]
         return row
 
     def score_variants(self, variants: Sequence[tuple[int, Sequence[int]]]) -> list[float]:
@@ -283,7 +290,7 @@ class NeuralModel:
             r = 0
             for v, seq, toks in pending:
                 prefix = prefix_of[seq]
-                total = float(self._rows[prefix - 1, toks[0]])
+                total = float(self.dist(prefix)[toks[0]])
                 for t in toks[1:]:
                     total += float(rows[r, t])
                     r += 1

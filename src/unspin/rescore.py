@@ -344,7 +344,7 @@ class SentenceScorer:
         ids, starts, seps = self._layout(tokens, context)
         if len(ids) > BATCH_TOKENS // 2:
             return None  # a run-on "sentence" (a list, a table): left as it is
-        base = m.read(ids)
+        base = m.read(ids, start=starts[0])  # the context is read, not scored
         dists = {i: m.dist(starts[u]) for i, u in enumerate(unit_of_word)}
         proposals = self._proposals(words, glued, dists, doc, boost)
         return _Read(words, unit_of_word, ids, starts, seps, base, dists, proposals)
@@ -401,9 +401,16 @@ class SentenceScorer:
             return None, []
         words, unit_of_word, ids, starts, seps = r.words, r.unit_of_word, r.ids, r.starts, r.seps
         base, dists, proposals = r.base, r.dists, r.proposals
+        # one reading per original at a span: where several sources propose the same words
+        # (a habit and a thesaurus neighbour), the best prior stands for them
+        best: dict[tuple[int, int, tuple[str, ...]], Proposal] = {}
+        for pr in proposals:
+            k = (pr.first, pr.last, pr.words)
+            if k not in best or pr.prior > best[k].prior:
+                best[k] = pr
         # screen by the first token's left-context gain
         by_span: dict[tuple[int, int], list[tuple[float, float, Proposal, list[int]]]] = {}
-        for pr in proposals:
+        for pr in best.values():
             u0 = unit_of_word[pr.first]
             a, b = words[pr.first].start, words[pr.last - 1].end
             if any(a < fe and fs < b for fs, fe in frozen):
