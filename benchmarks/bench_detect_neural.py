@@ -19,10 +19,8 @@ and checked against ``unspin.detect(text, model=...)`` itself on a few blocks.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,77 +30,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks._report import table, write_section  # noqa: E402
 from benchmarks.bench_detect import auc, wilson  # noqa: E402
-from benchmarks.splits import EVAL_PROFILES, clean_docs, window  # noqa: E402
+from benchmarks.light_blocks import KINDS, RATES, WINDOW, blocks, gather  # noqa: E402
+from benchmarks.splits import EVAL_PROFILES  # noqa: E402
 
-KINDS = ("news", "prose", "technical", "legal")
-RATES = (0.05, 0.1, 0.2)
-WINDOW = 300
-
-
-def blocks(n_docs: int, n_honest: int) -> list[tuple[str, int, str, str]]:
-    import unspin
-
-    out = []
-    for i, (doc_id, kind, text) in enumerate(clean_docs("eval", n_honest * len(KINDS), KINDS)):
-        out.append((f"{doc_id}|honest", 0, kind, window(text, WINDOW, i)))
-    docs = list(clean_docs("eval", 200, ("news", "prose")))[100:]
-    k = 0
-    spun = []
-    for prof in EVAL_PROFILES:
-        for rate in RATES:
-            for doc_id, _, text in docs[k : k + n_docs]:
-                sp = unspin.spin(window(text, WINDOW, k), profile=prof, rate=rate, seed=13)
-                spun.append((f"{doc_id}|{prof}|{rate}", 1, prof, sp.text))
-                k += 1
-    return out + spun
-
-
-def gather(
-    args: argparse.Namespace, todo: list[tuple[str, int, str, str]], read_from: float
-) -> list[dict[str, Any]]:
-    """Each block's trigram score and, from ``read_from`` up, the neural restorer's fixes."""
-    import unspin
-    from unspin.restorer import analyse, channel_for
-    from unspin.text import word_norms
-
-    done: dict[str, dict[str, Any]] = {}
-    if args.rows.exists():
-        for line in args.rows.read_text().splitlines():
-            row = json.loads(line)
-            done[row["id"]] = row
-    channel = channel_for(None)
-    args.rows.parent.mkdir(parents=True, exist_ok=True)
-    with args.rows.open("a", encoding="utf-8") as f:
-        for n, (bid, label, kind, text) in enumerate(todo):
-            if bid in done:
-                continue
-            t0 = time.perf_counter()
-            tri = unspin.detect(text, model="trigram").score
-            t1 = time.perf_counter()
-            fixes: list[tuple[str, str, float]] = []
-            if tri >= read_from:
-                found = analyse(text, channel, model=args.model)
-                fixes = [(x.spun, x.original, x.confidence) for b in found for x in b.fixes]
-            row = {
-                "id": bid,
-                "label": label,
-                "kind": kind,
-                "words": len(word_norms(text)),
-                "trigram": tri,
-                "fixes": fixes,
-                "read": tri >= read_from,
-                "seconds_trigram": t1 - t0,
-                "seconds_neural": time.perf_counter() - t1,
-            }
-            f.write(json.dumps(row) + "\n")
-            f.flush()
-            done[bid] = row
-            print(
-                f"{n + 1}/{len(todo)} {kind:10s} trigram {tri:.3f} fixes {len(fixes)}",
-                file=sys.stderr,
-                flush=True,
-            )
-    return [done[b[0]] for b in todo]
+SEED = 13  # the spinner's key for the eval blocks
 
 
 def main() -> None:
@@ -127,8 +58,8 @@ def main() -> None:
     fz = detector.fusion()
     if fz.fitted_with != args.model:
         sys.exit(f"the shipped neural detector was fitted with {fz.fitted_with}, not {args.model}")
-    todo = blocks(args.docs, args.honest)
-    rows = gather(args, todo, fz.cascade_from)
+    todo = blocks("eval", args.honest, args.docs, EVAL_PROFILES, SEED)
+    rows = gather(todo, args.rows, args.model, fz.cascade_from)
     if any(r["trigram"] >= fz.cascade_from and not r["read"] for r in rows):
         sys.exit(f"{args.rows} was gathered for another cascade: delete it and rerun")
     tri_model = evidence.model("full")

@@ -26,9 +26,7 @@ import json
 import math
 import os
 import sys
-from itertools import zip_longest
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -36,82 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchmarks.splits import TUNING_PROFILES, clean_docs, window  # noqa: E402
+from benchmarks.light_blocks import KINDS, RATES, WINDOW, blocks, gather  # noqa: E402
+from benchmarks.splits import TUNING_PROFILES  # noqa: E402
 from scripts.train_detector import auc, fit_logistic, model_json  # noqa: E402
 
-KINDS = ("news", "prose", "technical", "legal")
-RATES = (0.05, 0.1, 0.2)
-WINDOW = 300
 LOG1P = {"neural_conf_per100": 1.0}
 # rows are gathered for every block from this trigram score up; cascade_from is chosen above
 GATHER_FROM = 0.05
-
-
-def blocks(n_honest: int, n_spun: int) -> list[tuple[str, int, str, str]]:
-    """(id, label, kind or profile, text) of every tune block, honest first."""
-    import unspin
-
-    out = []
-    for i, (doc_id, kind, text) in enumerate(clean_docs("tune", n_honest * len(KINDS), KINDS)):
-        out.append((f"{doc_id}|honest", 0, kind, window(text, WINDOW, i)))
-    docs = list(clean_docs("tune", 200, ("news", "prose")))[100:]  # others than the honest
-    k = 0
-    for prof in TUNING_PROFILES:
-        for rate in RATES:
-            for doc_id, _, text in docs[k : k + n_spun]:
-                sp = unspin.spin(window(text, WINDOW, k), profile=prof, rate=rate, seed=7)
-                out.append((f"{doc_id}|{prof}|{rate}", 1, prof, sp.text))
-                k += 1
-    # honest and spun in turn: a run cut short still has both
-    honest, spun = [b for b in out if b[1] == 0], [b for b in out if b[1] == 1]
-    mixed = [b for pair in zip_longest(honest, spun) for b in pair if b is not None]
-    return mixed
-
-
-def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
-    import unspin
-    from unspin.detector import fusion_features
-    from unspin.restorer import analyse, channel_for
-    from unspin.text import word_norms
-
-    done: dict[str, dict[str, Any]] = {}
-    if args.rows.exists():
-        for line in args.rows.read_text().splitlines():
-            row = json.loads(line)
-            done[row["id"]] = row
-    channel = channel_for(None)
-    args.rows.parent.mkdir(parents=True, exist_ok=True)
-    with args.rows.open("a", encoding="utf-8") as f:
-        todo = blocks(args.honest, args.spun)
-        for n, (bid, label, kind, text) in enumerate(todo):
-            if bid in done:
-                continue
-            tri = unspin.detect(text, model="trigram").score
-            words = len(word_norms(text))
-            fixes: list[tuple[str, str, float]] = []
-            read = tri >= GATHER_FROM
-            if read:
-                found = analyse(text, channel, model=args.model)
-                fixes = [(x.spun, x.original, x.confidence) for b in found for x in b.fixes]
-            row = {
-                "id": bid,
-                "label": label,
-                "kind": kind,
-                "words": words,
-                "trigram": tri,
-                "read": read,
-                "fixes": fixes,
-                **fusion_features(tri, fixes, words),
-            }
-            f.write(json.dumps(row) + "\n")
-            f.flush()
-            done[bid] = row
-            print(
-                f"{n + 1}/{len(todo)} {kind:10s} trigram {tri:.3f} "
-                f"fixes {row['neural_conf_per100']:.2f}/100w",
-                file=sys.stderr,
-            )
-    return [done[b[0]] for b in blocks(args.honest, args.spun) if b[0] in done]
+SEED = 7  # the spinner's key for the tune blocks
 
 
 def main() -> None:
@@ -141,10 +71,14 @@ def main() -> None:
 
     trigram_threshold = detector_model("full").threshold
 
+    from unspin.detector import fusion_features
+
     if args.cached_only:
         rows = [json.loads(line) for line in args.rows.read_text().splitlines()]
     else:
-        rows = gather(args)
+        todo = blocks("tune", args.honest, args.spun, TUNING_PROFILES, SEED)
+        rows = gather(todo, args.rows, args.model, GATHER_FROM)
+    rows = [{**r, **fusion_features(r["trigram"], r["fixes"], r["words"])} for r in rows]
     y = np.array([r["label"] for r in rows])
     tri = np.array([r["trigram"] for r in rows])
     cascade_from = max(GATHER_FROM, float(np.quantile(tri[y == 1], 1.0 - args.recall)))
