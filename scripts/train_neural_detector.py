@@ -65,14 +65,17 @@ def main() -> None:
     os.environ.setdefault("UNSPIN_THREADS", "2")
 
     from unspin import datafile
-    from unspin.detector import FUSION_FEATURES, NEURAL_DETECTOR_FILE, NEURAL_DETECTOR_FORMAT
+    from unspin.detector import (
+        FUSION_FEATURES,
+        NEURAL_DETECTOR_FILE,
+        NEURAL_DETECTOR_FORMAT,
+        Fusion,
+        fusion_features,
+    )
     from unspin.evidence import Model
     from unspin.evidence import model as detector_model
 
     trigram_threshold = detector_model("full").threshold
-
-    from unspin.detector import fusion_features
-
     if args.cached_only:
         rows = [json.loads(line) for line in args.rows.read_text().splitlines()]
     else:
@@ -98,15 +101,9 @@ def main() -> None:
         w = np.concatenate([[0.0], w1])
         mean, scale = np.concatenate([[0.0], mean1]), np.concatenate([[1.0], scale1])
     fused = model_json(tuple(FUSION_FEATURES), w, b, mean, scale, 0.5, LOG1P)
-    m = Model(**fused)
-    # the score detect() reports: fused above the cascade (mapped onto [cascade_from, 1],
-    # Fusion.score), the trigram's below it
-    score = np.array(
-        [
-            cascade_from + (1 - cascade_from) * m.prob(r) if a else r["trigram"]
-            for r, a in zip(rows, above, strict=True)
-        ]
-    )
+    # its threshold is set on Fusion.fused (above the cascade; the trigram's score below it)
+    fz = Fusion(Model(**fused), cascade_from, args.model, WINDOW // 2)
+    score = np.array([fz.fused(r) if a else r["trigram"] for r, a in zip(rows, above, strict=True)])
     kinds = np.array([r["kind"] for r in rows])
     threshold = max(
         float(np.quantile(score[(y == 0) & (kinds == k)], 0.99, method="higher")) for k in KINDS
@@ -123,8 +120,6 @@ def main() -> None:
         file=sys.stderr,
     )
     # what detect() reports: the fused score on the trigram's scale, never below the trigram
-    from unspin.detector import Fusion
-
     fz = Fusion(Model(**fused), cascade_from, args.model, WINDOW // 2)
     final = np.array(
         [
