@@ -46,8 +46,12 @@ VERSION = 1
 MYTHES = Path("/usr/share/mythes/th_en_US_v2.dat")
 TORTURED_DEV = Path("/work/shared/data/tortured-phrases/dev.tsv")
 
-POS_TAGS = {"noun": ("NN", "NNS"), "verb": ("VB", "VBD", "VBG", "VBN", "VBZ"), "adj": ("JJ",),
-            "adv": ("RB",)}
+POS_TAGS = {
+    "noun": ("NN", "NNS"),
+    "verb": ("VB", "VBD", "VBG", "VBN", "VBZ"),
+    "adj": ("JJ",),
+    "adv": ("RB",),
+}
 UPOS = {"noun": "NOUN", "verb": "VERB", "adj": "ADJ", "adv": "ADV"}
 
 # Closed-class and very light words: thesaurus swaps of these make unreadable text that real
@@ -182,8 +186,12 @@ def read_moby() -> dict[str, list[str]]:
 
 def common_lemma(word: str, pos: str, min_zipf: float) -> bool:
     return (
-        word.isalpha() and word.islower() and word not in STOP and len(word) > 2
-        and zipf(word) >= min_zipf and UPOS[pos] in getAllLemmas(word)
+        word.isalpha()
+        and word.islower()
+        and word not in STOP
+        and len(word) > 2
+        and zipf(word) >= min_zipf
+        and UPOS[pos] in getAllLemmas(word)
     )
 
 
@@ -193,16 +201,28 @@ def lemma_pos(word: str) -> list[str]:
 
 
 def thesaurus_candidates(
-    mythes: dict[tuple[str, str], list[list[str]]], head: str, pos: str, *, lo: float, hi: float,
-    rank: str, limit: int,
+    mythes: dict[tuple[str, str], list[list[str]]],
+    head: str,
+    pos: str,
+    *,
+    lo: float,
+    hi: float,
+    rank: str,
+    limit: int,
 ) -> list[str]:
     seen: list[str] = []
     for sense in mythes.get((head, pos), []):
         for s in sense:
             if (
-                s.isalpha() and s.islower() and s != head and s not in STOP
-                and not s.startswith(head[:4]) and not head.startswith(s[:4])
-                and lo <= zipf(s) < hi and UPOS[pos] in getAllLemmas(s) and s not in seen
+                s.isalpha()
+                and s.islower()
+                and s != head
+                and s not in STOP
+                and not s.startswith(head[:4])
+                and not head.startswith(s[:4])
+                and lo <= zipf(s) < hi
+                and UPOS[pos] in getAllLemmas(s)
+                and s not in seen
             ):
                 seen.append(s)
     if rank == "freq":
@@ -210,9 +230,9 @@ def thesaurus_candidates(
     return seen[:limit]
 
 
-def mythes_heads(mythes: dict[tuple[str, str], list[list[str]]], min_zipf: float) -> list[
-    tuple[str, str]
-]:
+def mythes_heads(
+    mythes: dict[tuple[str, str], list[list[str]]], min_zipf: float
+) -> list[tuple[str, str]]:
     heads = [(h, p) for (h, p) in mythes if common_lemma(h, p, min_zipf)]
     order = {p: i for i, p in enumerate(POS_TAGS)}
     heads.sort(key=lambda hp: (-round(zipf(hp[0]), 2), order[hp[1]], hp[0]))
@@ -362,8 +382,12 @@ def tortured_pairs(path: Path) -> list[tuple[str, str]]:
         for row in csv.DictReader(f, delimiter="\t"):
             exp = " ".join(_NOTE_RE.sub("", row["expected_phrase"]).lower().split())
             tor = " ".join(row["tortured_phrase"].lower().split())
-            if (WORD_RE.match(exp) and WORD_RE.match(tor) and exp != tor
-                    and all(zipf(w) > 0 for w in tor.split())):
+            if (
+                WORD_RE.match(exp)
+                and WORD_RE.match(tor)
+                and exp != tor
+                and all(zipf(w) > 0 for w in tor.split())
+            ):
                 pairs.append((exp, tor))
     return sorted(set(pairs))
 
@@ -409,8 +433,11 @@ def build_papermill(mythes: dict[tuple[str, str], list[list[str]]], tortured: Pa
 def build_heldout(moby: dict[str, list[str]]) -> Table:
     t = Table()
     add_hand(t, HELDOUT_FILLER)
-    heads = [h for h in moby if h.isalpha() and h.islower() and h not in STOP and len(h) > 3
-             and zipf(h) >= 3.5]
+    heads = [
+        h
+        for h in moby
+        if h.isalpha() and h.islower() and h not in STOP and len(h) > 3 and zipf(h) >= 3.5
+    ]
     heads.sort(key=lambda h: (-round(zipf(h), 2), h))
     for head in heads:
         hpos = lemma_pos(head)
@@ -422,11 +449,19 @@ def build_heldout(moby: dict[str, list[str]]) -> Table:
         # MyThes profiles, which take sense order or the most frequent synonym)
         hz = zipf(head)
         back = {s: set(moby.get(s, ())) for s in moby[head]}
-        pool = [s for s in moby[head]
-                if head in back[s]  # Moby relates words loosely: keep two-way links only
-                and s.isalpha() and s.islower() and s not in STOP and s != head
-                and not s.startswith(head[:4]) and not head.startswith(s[:4])
-                and zipf(s) >= 3.5 and pos in lemma_pos(s)]
+        pool = [
+            s
+            for s in moby[head]
+            if head in back[s]  # Moby relates words loosely: keep two-way links only
+            and s.isalpha()
+            and s.islower()
+            and s not in STOP
+            and s != head
+            and not s.startswith(head[:4])
+            and not head.startswith(s[:4])
+            and zipf(s) >= 3.5
+            and pos in lemma_pos(s)
+        ]
         cands = sorted(pool, key=lambda s: (abs(zipf(s) - hz), s))[:3]
         if cands:
             t.add_lemma(head, pos, cands)
@@ -468,10 +503,13 @@ def main() -> int:
             continue
         table = build()
         path = args.out / f"spin_{name}.msgpack.gz"
-        datafile.write(path, FORMAT, VERSION, table.payload(name, DESCRIPTIONS[name]),
-                       source=SOURCES[name])
-        print(f"{name}: {len(table.entries)} keys, {table.groups} groups, "
-              f"{path.stat().st_size / 1e6:.2f} MB -> {path.relative_to(ROOT)}")
+        datafile.write(
+            path, FORMAT, VERSION, table.payload(name, DESCRIPTIONS[name]), source=SOURCES[name]
+        )
+        print(
+            f"{name}: {len(table.entries)} keys, {table.groups} groups, "
+            f"{path.stat().st_size / 1e6:.2f} MB -> {path.relative_to(ROOT)}"
+        )
     return 0
 
 

@@ -46,9 +46,21 @@ from unspin.calibration import FORMAT, VERSION  # noqa: E402
 
 LENGTHS = (50, 100, 200, 0)  # 0: the whole document
 # what the cached decodings depend on (the detector's own features and weights excluded)
-DECODER_FILES = ("channel.py", "decoder.py", "docstats.py", "lexicon.py", "lm.py", "restorer.py",
-                 "rules.py", "spinner.py", "text.py", "data/lexicon.msgpack.gz",
-                 "data/tortured.msgpack.gz", "data/idioms.tsv", "data/spin_*.msgpack.gz")
+DECODER_FILES = (
+    "channel.py",
+    "decoder.py",
+    "docstats.py",
+    "lexicon.py",
+    "lm.py",
+    "restorer.py",
+    "rules.py",
+    "spinner.py",
+    "text.py",
+    "data/lexicon.msgpack.gz",
+    "data/tortured.msgpack.gz",
+    "data/idioms.tsv",
+    "data/spin_*.msgpack.gz",
+)
 RATES = (0.05, 0.1, 0.2, 0.3, 0.5)
 
 
@@ -75,11 +87,18 @@ def fit_logistic(
 # words fit their context) and known phrases; chosen by leave-one-profile-out AUC on the tune
 # split, so that a spinner family it was not fitted on is still recognised.
 FULL_FEATURES = (
-    "distinct_gain_per_word", "distinct_firm_per100", "lm_per_word", "pmi_per_word",
-    "fingerprint_per100", "log_words",
+    "distinct_gain_per_word",
+    "distinct_firm_per100",
+    "lm_per_word",
+    "pmi_per_word",
+    "fingerprint_per100",
+    "log_words",
 )
-LOG1P = {k: (10.0 if k.endswith("gain_per_word") else 1.0) for k in FULL_FEATURES
-         if k.endswith(("per100", "gain_per_word"))}
+LOG1P = {
+    k: (10.0 if k.endswith("gain_per_word") else 1.0)
+    for k in FULL_FEATURES
+    if k.endswith(("per100", "gain_per_word"))
+}
 
 
 def model_json(
@@ -106,8 +125,10 @@ def auc(pos: list[float], neg: list[float]) -> float:
     p, n = np.array(pos), np.array(neg)
     if not len(p) or not len(n):
         return float("nan")
-    return float(((p[:, None] > n[None, :]).sum() + 0.5 * (p[:, None] == n[None, :]).sum())
-                 / (len(p) * len(n)))
+    return float(
+        ((p[:, None] > n[None, :]).sum() + 0.5 * (p[:, None] == n[None, :]).sum())
+        / (len(p) * len(n))
+    )
 
 
 def few_false_alarms(probs: list[float], kinds: list[str]) -> float:
@@ -185,13 +206,21 @@ def examples(args: argparse.Namespace) -> list[dict[str, Any]]:
             variants.append((spun.text, 1, profile, rate, truth))
         for txt, label, profile, rate, truth in variants:
             blocks = list(analyse(txt, default_channel()))
-            out.append({
-                "doc": k, "kind": kind, "text": txt, "label": label, "profile": profile,
-                "rate": rate, "length": length,
-                "evidence": [e for b in blocks for e in b.evidence],
-                "keys": [k for b in blocks for k in b.keys],
-                "fixes": [f for b in blocks for f in b.fixes], "truth": truth,
-            })
+            out.append(
+                {
+                    "doc": k,
+                    "kind": kind,
+                    "text": txt,
+                    "label": label,
+                    "profile": profile,
+                    "rate": rate,
+                    "length": length,
+                    "evidence": [e for b in blocks for e in b.evidence],
+                    "keys": [k for b in blocks for k in b.keys],
+                    "fixes": [f for b in blocks for f in b.fixes],
+                    "truth": truth,
+                }
+            )
         if k % 20 == 0:
             print(f"  {k}/{len(docs)}", file=sys.stderr)
     cache.parent.mkdir(exist_ok=True)
@@ -203,8 +232,11 @@ def examples(args: argparse.Namespace) -> list[dict[str, Any]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--docs", type=int, default=480, help="tune-split documents to use")
-    ap.add_argument("--thresholds-only", action="store_true",
-                    help="refit only the thresholds of the shipped full model")
+    ap.add_argument(
+        "--thresholds-only",
+        action="store_true",
+        help="refit only the thresholds of the shipped full model",
+    )
     args = ap.parse_args()
     model_path = ROOT / "src/unspin/data/detector.json"
     if args.thresholds_only:
@@ -231,8 +263,9 @@ def main() -> None:
     reader = detector.Model({}, 0.0, {}, {}, 0.5, log1p=LOG1P)
     feats = [detector.features(d["text"], d["evidence"], keys=d["keys"]) for d in data]
     rows = np.array([[reader.value(f, x) for f in names] for x in feats])
-    cheap_rows = np.array([[detector.cheap_features(d["text"])[f]
-                            for f in detector.CHEAP_FEATURES] for d in data])
+    cheap_rows = np.array(
+        [[detector.cheap_features(d["text"])[f] for f in detector.CHEAP_FEATURES] for d in data]
+    )
     y = np.array([d["label"] for d in data], dtype=float)
     # each honest text has one spun copy per profile: weigh classes equally
     sw = np.where(y == 1, 1.0 / len(TUNING_PROFILES), 1.0)
@@ -266,16 +299,17 @@ def main() -> None:
     out["full"]["threshold"], out["full"]["threshold_short"] = fit_thresholds(
         honest_texts(args.docs)
     )
-    print(f"thresholds {out['full']['threshold']} {out['full']['threshold_short']}",
-          file=sys.stderr)
+    print(
+        f"thresholds {out['full']['threshold']} {out['full']['threshold_short']}", file=sys.stderr
+    )
     w, b, mean, scale = fit_logistic(cheap_rows, y, weight=sw)
     out["cheap"] = model_json(detector.CHEAP_FEATURES, w, b, mean, scale, 0.5)
     cheap = detector.Model(**out["cheap"])
-    cprobs = [cheap.prob(dict(zip(detector.CHEAP_FEATURES, r, strict=True)))
-              for r in cheap_rows]
+    cprobs = [cheap.prob(dict(zip(detector.CHEAP_FEATURES, r, strict=True))) for r in cheap_rows]
     out["cheap"]["threshold"] = few_false_alarms(
         [p for p, d in zip(cprobs, data, strict=True) if d["label"] == 0],
-        [d["kind"] for d in data if d["label"] == 0])
+        [d["kind"] for d in data if d["label"] == 0],
+    )
     datafile.write_json(model_path, detector.DETECTOR_FORMAT, 1, out)
     detector.model.cache_clear()
 

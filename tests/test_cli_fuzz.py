@@ -48,8 +48,12 @@ WORDS = ["the", "president", "has", "signed", "bill", "as well as", "head of sta
 PROSE = st.lists(st.sampled_from(WORDS), min_size=0, max_size=60).map(" ".join)
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda kids: st.lists(kids, max_size=3)
-    | st.dictionaries(st.sampled_from(["text", "id", "spun", "original", "x"]), kids, max_size=4),
+    lambda kids: (
+        st.lists(kids, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["text", "id", "spun", "original", "x"]), kids, max_size=4
+        )
+    ),
     max_leaves=8,
 )
 

@@ -298,3 +298,15 @@ def test_the_first_word_of_a_text_is_judged_like_any_other() -> None:
     text = TWO_PARAGRAPHS.split("\n\n")[1]
     r = unspin.restore(text, model=MODEL)
     assert r.text.startswith("Critics, however, have warned")
+
+
+# Written for this test: an institution's name spun word by word.
+SPUN_NAME = "The Division of Vitality said the new rules would cut emissions from power plants."
+
+
+def test_a_spun_name_is_restored_as_the_name_is_written() -> None:
+    r = unspin.restore(SPUN_NAME, model=MODEL)
+    (fix,) = [f for f in r.fixes if f.evidence.source == "name"]
+    assert (fix.spun, fix.original) == ("Division of Vitality", "Department of Energy")
+    assert "known name" in fix.evidence.note and fix.confidence >= 0.5
+    assert unspin.apply_fixes(SPUN_NAME, r.fixes) == r.text

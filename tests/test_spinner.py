@@ -133,11 +133,19 @@ def test_heldout_is_a_different_family() -> None:
 
 @pytest.mark.parametrize("profile", available_profiles())
 def test_numbers_urls_emails_untouched(profile: str) -> None:
-    text = ("See https://news.example.com/war-and-forces/people or write to people@government.org "
-            "or visit www.war.net and government.gov: 2,500 people and 3.5 forces.")
+    text = (
+        "See https://news.example.com/war-and-forces/people or write to people@government.org "
+        "or visit www.war.net and government.gov: 2,500 people and 3.5 forces."
+    )
     r = spin(text, profile, rate=1.0)
-    for keep in ("https://news.example.com/war-and-forces/people", "people@government.org",
-                 "www.war.net", "government.gov", "2,500", "3.5"):
+    for keep in (
+        "https://news.example.com/war-and-forces/people",
+        "people@government.org",
+        "www.war.net",
+        "government.gov",
+        "2,500",
+        "3.5",
+    ):
         assert keep in r.text
     check_offsets(text, r)
 
@@ -161,15 +169,37 @@ def test_to_dict_round_trips_through_json() -> None:
     assert d["substitutions"][0] == r.substitutions[0].to_dict()
 
 
-WORDS = ["the", "and", "war", "front", "line", "People's", "People’s", "FORCES", "has",
-         "President", "bill", "deep", "learning", "big", "data", "forces", "12", "x@y.com",
-         "http://a.io/war", "signs", "is"]
+WORDS = [
+    "the",
+    "and",
+    "war",
+    "front",
+    "line",
+    "People's",
+    "People’s",
+    "FORCES",
+    "has",
+    "President",
+    "bill",
+    "deep",
+    "learning",
+    "big",
+    "data",
+    "forces",
+    "12",
+    "x@y.com",
+    "http://a.io/war",
+    "signs",
+    "is",
+]
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", "  ", "\n", ", ", "-", ". "])),
-             max_size=40),
+    st.lists(
+        st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", "  ", "\n", ", ", "-", ". "])),
+        max_size=40,
+    ),
     st.sampled_from(available_profiles()),
     st.floats(0, 1),
     st.integers(0, 5),

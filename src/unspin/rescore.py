@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import lexicon
+from . import lexicon, names
 from .channel import MAX_SPAN, STOPWORDS, Channel, family_habit, family_lift
 from .decoder import word_shape, word_units
 from .docstats import DocStats
@@ -57,6 +57,10 @@ class NeuralPriors:
     # credit for: honest writers use rarer synonyms on purpose
     frequency_discount: float = 0.5
     name_penalty: float = 3.0  # a capitalised word inside a sentence is usually a name
+    # a known multi-word name whose words line up with the span, each the same or a thesaurus
+    # neighbour ("Home of Representatives"; unspin.names), less per loose link
+    known_name: float = -2.0
+    name_loose: float = 1.0
     document_weight: float = 0.5 * LN10  # per log10 of the document's LLR for the rule
     margin: float = 0.0  # gain + prior must exceed this
     screen: float = -3.0  # first-token gain + prior needed to be rescored
@@ -92,6 +96,11 @@ class Proposal:
     prior: float  # natural log
     source: str
     note: str
+    cased: str = ""  # the original as it is written, where that is fixed (a known name)
+
+    def surface(self, spun: str) -> str:
+        """The original as it goes into the text in place of ``spun``."""
+        return self.cased or match_case(" ".join(self.words), spun)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +272,7 @@ class SentenceScorer:
                         if span_shape == 1:
                             prior -= p.name_penalty
                     out.append(Proposal(i, end, c.original, prior, c.source, c.note))
+            out += self._names(words, glued, i, boost)
             # single content words: the thesaurus neighbourhood, and what the model expects
             spun_w = norms[i]
             if shape == 2 or spun_w in STOPWORDS or not spun_w.isalpha() or len(spun_w) < 3:
@@ -327,8 +337,25 @@ class SentenceScorer:
                         tuple(norms[pr.first : pr.last]), "", ""
                     )
                     prior -= p.frequency_discount * max(0.0, plain) * LN10
-            final.append(Proposal(pr.first, pr.last, pr.words, prior, pr.source, pr.note))
+            final.append(Proposal(pr.first, pr.last, pr.words, prior, pr.source, pr.note, pr.cased))
         return final
+
+    def _names(self, words: list[Token], glued: list[bool], i: int, boost: float) -> list[Proposal]:
+        """Known names that the words from ``i`` on may be a spun copy of (:mod:`unspin.names`),
+        written as the name is (no capitalisation penalty: a name is what is restored)."""
+        p = self.priors
+        out = []
+        norms = [w.norm for w in words]
+        capitalised = [w.text[:1].isupper() for w in words]
+        for m in names.matches(norms, capitalised, i):
+            if not all(glued[i + 1 : i + m.length]):
+                continue  # punctuation inside: not one name
+            loose = f", {m.weak} loosely" if m.weak else ""
+            note = f"known name, {m.changed} of its words replaced by thesaurus neighbours{loose}"
+            prior = p.known_name - p.name_loose * m.weak + boost
+            words_lower = tuple(m.name.lower().split())
+            out.append(Proposal(i, i + m.length, words_lower, prior, "name", note, m.name))
+        return out
 
     # -- one sentence ------------------------------------------------------------------------
     def _read(
@@ -416,7 +443,7 @@ class SentenceScorer:
             if any(a < fe and fs < b for fs, fe in frozen):
                 continue
             spun_text = text[a:b]
-            cand_ids = list(m.piece(seps[u0] + match_case(" ".join(pr.words), spun_text)))
+            cand_ids = list(m.piece(seps[u0] + pr.surface(spun_text)))
             if not cand_ids or cand_ids == ids[starts[u0] : starts[unit_of_word[pr.last - 1] + 1]]:
                 continue
             d = dists[pr.first]
@@ -565,7 +592,7 @@ class SentenceScorer:
                 taken[k] = True
             start, end = words[pr.first].start, words[pr.last - 1].end
             spun_text = text[start:end]
-            original = match_case(" ".join(pr.words), spun_text)
+            original = pr.surface(spun_text)
             start, original = fix_article(text, words, pr.first, start, original)
             note = f"{pr.note}; {m.name}: {gain:+.1f} nats"
             if pooled:

@@ -140,11 +140,18 @@ class SpinProfile:
     def load(cls, path: str | Path) -> SpinProfile:
         header, payload = datafile.read(path, FORMAT, VERSION)
         try:
-            entries = {str(k): (int(v[0]), tuple(str(c) for c in v[1]))
-                       for k, v in payload["entries"].items()}
+            entries = {
+                str(k): (int(v[0]), tuple(str(c) for c in v[1]))
+                for k, v in payload["entries"].items()
+            }
             weights = {str(k): float(v) for k, v in payload.get("weights", {}).items()}
-            return cls(name=str(payload["name"]), description=str(payload["description"]),
-                       entries=entries, weights=weights, source=str(header.get("source", "")))
+            return cls(
+                name=str(payload["name"]),
+                description=str(payload["description"]),
+                entries=entries,
+                weights=weights,
+                source=str(header.get("source", "")),
+            )
         except (KeyError, TypeError, ValueError, IndexError) as e:
             kind = e.__class__.__name__
             raise DataFileError(f"{path}: malformed spin profile ({kind})") from None

@@ -40,14 +40,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.epilog = _profiles_help()
     parser.add_argument("input", metavar="FILE", help="text file, or '-' for standard input")
-    parser.add_argument("--profile", "-p", default="filler",
-                        help="spinner profile (default: filler; see the list below)")
-    parser.add_argument("--rate", "-r", type=_rate, default=0.3,
-                        help="share of eligible words and phrases replaced, 0..1 (default 0.3)")
-    parser.add_argument("--seed", "-s", type=int, default=0,
-                        help="the spinner's key: same seed, same replacements (default 0)")
-    parser.add_argument("--json", action="store_true",
-                        help="print the result with every substitution as JSON")
+    parser.add_argument(
+        "--profile",
+        "-p",
+        default="filler",
+        help="spinner profile (default: filler; see the list below)",
+    )
+    parser.add_argument(
+        "--rate",
+        "-r",
+        type=_rate,
+        default=0.3,
+        help="share of eligible words and phrases replaced, 0..1 (default 0.3)",
+    )
+    parser.add_argument(
+        "--seed",
+        "-s",
+        type=int,
+        default=0,
+        help="the spinner's key: same seed, same replacements (default 0)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the result with every substitution as JSON"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

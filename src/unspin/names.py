@@ -1,0 +1,160 @@
+"""Spun names: a known multi-word name whose words a spinner swapped one by one.
+
+A word spinner does not know that "House of Representatives" is a name, so it writes "Home of
+Representatives"; "Food and Drug Administration" becomes "meals and medication management".
+Such a span lines up with the name word for word: the function words as they were, each
+content word the same or one of its thesaurus neighbours. :func:`matches` finds the names a
+span may stand for; the neural path proposes them (:mod:`unspin.rescore`) and its model, which
+reads the name in context, decides.
+
+The names (institutions, places, events, documents and the like; no people) come from WordNet
+3.0, listed by ``scripts/build_names.py`` and shipped as ``data/names.msgpack.gz``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from . import datafile, lexicon
+
+FORMAT = "unspin.names"
+VERSION = 1
+FILE = "names.msgpack.gz"
+# words a name keeps as they are (a spinner leaves them alone too)
+FUNCTION_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an", "at", "de"})
+# a thesaurus link is strong when MyThes or WordNet knows it, or two thesauri do
+_STRONG_BITS = lexicon.SOURCES["mythes"] | lexicon.SOURCES["wordnet"]
+
+NONE, WEAK, STRONG, SAME = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """A known name that the span of ``length`` words may stand for."""
+
+    length: int
+    name: str  # as the list writes it ("Food and Drug Administration")
+    changed: int  # content words that differ from the name's (each a thesaurus neighbour)
+    weak: int  # of those, the ones only a single, loose thesaurus links (Moby) or a plural
+
+
+@cache
+def _names() -> tuple[str, ...]:
+    _, payload = datafile.read(datafile.packaged(FILE), FORMAT, VERSION)
+    return tuple(payload)
+
+
+@cache
+def _index() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """First word (lower case) -> the names starting with it, as (lower-case words, name)."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name in _names():
+        words = tuple(name.lower().split())
+        out.setdefault(words[0], []).append((words, name))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _known() -> frozenset[tuple[str, ...]]:
+    return frozenset(words for entries in _index().values() for words, _ in entries)
+
+
+def is_name(words: Sequence[str]) -> bool:
+    """Is the lower-case word sequence itself a known name?"""
+    return tuple(words) in _known()
+
+
+# British spellings, mapped onto American ones: "Defence Secretary" is the name as a British
+# writer spells it, not a spun "Defense Secretary"
+_SPELLING = tuple(
+    (re.compile(a), b)
+    for a, b in (
+        (r"our(s?)$", r"or\1"),
+        (r"ence(s?)$", r"ense\1"),
+        (r"tre(s?)$", r"ter\1"),
+        (r"is(e|es|ed|ing|ation|ations)$", r"iz\1"),
+        (r"yse(s?)$", r"yze\1"),
+        (r"ogue(s?)$", r"og\1"),
+        (r"ll(ed|ing|er|ers)$", r"l\1"),
+    )
+)
+
+
+def _american(word: str) -> str:
+    for pattern, repl in _SPELLING:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def link(spun: str, original: str) -> int:
+    """How a spun content word stands to a name's word: SAME (also its plural or its other
+    spelling), STRONG or WEAK thesaurus neighbours, or NONE."""
+    if spun.endswith("'s") and original.endswith("'s"):
+        spun, original = spun[:-2], original[:-2]  # "Individuals's" and "People's"
+    if spun == original or _singular(spun) == _singular(original):
+        return SAME
+    if _american(spun) == _american(original):
+        return SAME  # one word in two spellings
+    bits = lexicon.neighbour_links(spun).get(original, 0)
+    if bits:
+        strong = bits & _STRONG_BITS or bits.bit_count() >= 2
+        return STRONG if strong else WEAK
+    if lexicon.neighbour_links(_singular(spun)).get(_singular(original), 0):
+        return WEAK
+    return NONE
+
+
+def matches(words: Sequence[str], capitalised: Sequence[bool], i: int) -> list[NameMatch]:
+    """The known names the words from ``i`` on may be a spun copy of. ``words`` are lower
+    case; ``capitalised`` says which are written with a capital (a name's mark).
+
+    A name qualifies when its function words are there as they are, every content word is the
+    same or a thesaurus neighbour, at least two differ, one of them through a strong link and
+    at most one through a loose link (and that only where three differ), and the span is
+    written like a name (every content word capitalised) or the name has three words or more
+    (a lower-case two-word phrase two synonyms from some name is ordinary English). One
+    swapped word is not enough: honest names one synonym from a listed one abound ("Superior
+    Court", "Confederate States Army"), and a single swapped word is the one-word path's job
+    ("Home" -> "House"). A span that is itself a known name is left alone."""
+    first = words[i]
+    if first in FUNCTION_WORDS or not first.isalpha():
+        return []
+    index = _index()
+    heads = {first, *lexicon.neighbour_links(first), *lexicon.neighbour_links(_singular(first))}
+    out: list[NameMatch] = []
+    for head in heads:
+        for name_words, name in index.get(head, ()):
+            n = len(name_words)
+            span = words[i : i + n]
+            if len(span) < n or is_name(span):
+                continue
+            changed = weak = strong = 0
+            for s, o in zip(span, name_words, strict=True):
+                if o in FUNCTION_WORDS or s in FUNCTION_WORDS:
+                    if s != o:
+                        break
+                    continue
+                kind = link(s, o)
+                if kind == NONE:
+                    break
+                if kind != SAME:
+                    changed += 1
+                    weak += kind == WEAK
+                    strong += kind == STRONG
+            else:
+                # a loose link (Moby's, or through a plural) only among three changed words
+                if changed < 2 or not strong or (weak and (changed < 3 or weak > 1)):
+                    continue
+                content = [k for k in range(i, i + n) if words[k] not in FUNCTION_WORDS]
+                written_as_name = all(capitalised[k] for k in content)
+                if written_as_name or (changed >= 2 and n >= 3):
+                    out.append(NameMatch(n, name, changed, weak))
+    out.sort(key=lambda m: (-m.length, m.weak, m.name))
+    return out
