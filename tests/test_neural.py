@@ -78,6 +78,25 @@ def test_context_read_without_scoring_gives_the_same_sentence_scores() -> None:
         m.dist(len(context) - 1)
 
 
+@pytest.mark.parametrize("name", [n for n in neural.NEURAL_MODELS if neural.available(n)])
+def test_a_read_sharing_its_start_with_the_last_one_reuses_it_exactly(name: str) -> None:
+    m = neural.load(name)
+    context = [m.bos, *m.piece("Critics of the plan spoke on Monday.")]
+    first = context + list(m.piece(" The soldiers left the cutting edge before dawn."))
+    again = context + list(m.piece(" The soldiers left the front line before dawn."))
+    start = len(context)
+    m.read(list(m.piece("Something else entirely, to clear the cache.")))
+    fresh = m.read(again, start=start)
+    fresh_dist = m.dist(len(again) - 2).copy()
+    m.read(first, start=start)
+    m.score_variants([(start + 2, list(m.piece(" ran away")))])  # the cache is shared meanwhile
+    before = m.tokens_evaluated
+    reused = m.read(again, start=start)
+    assert m.tokens_evaluated - before < len(again) - start  # the context was not read again
+    assert reused == pytest.approx(fresh, abs=0.05)
+    assert m.dist(len(again) - 2) == pytest.approx(fresh_dist, abs=0.05)
+
+
 def test_neural_restore_fixes_the_spinner_and_explains_in_nats() -> None:
     r = unspin.restore(SPUN, model=MODEL)
     assert r.text == ORIGINAL

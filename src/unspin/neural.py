@@ -121,6 +121,7 @@ def _threads() -> int:
 MAX_SEQUENCES = 64  # hypotheses decoded together in one batch (each its own sequence)
 BATCH_TOKENS = 512  # tokens a batch holds: the logits of every one are computed
 KV_CELLS = 2048  # the cache: the sentence once, plus every hypothesis's own tokens
+MIN_REUSED = 8  # a read shares fewer tokens than this with the last one: read from scratch
 
 
 def _quiet_logs() -> None:
@@ -248,19 +249,46 @@ class NeuralModel:
         """Read ``ids`` (starting with BOS) as sequence 0; return each token's natural
         log-probability from position ``start`` on (0 before it: context whose own likelihood
         is not wanted, so the model skips its output layer there, most of a small model's
-        cost). Afterwards :meth:`dist` answers for positions from ``start`` on."""
+        cost). Afterwards :meth:`dist` answers for positions from ``start`` on.
+
+        What this read shares with the last one from the start (the same context and the
+        beginning of a sentence read again with its sure fixes in place) is not read again:
+        the model's cache and output rows for it are kept."""
         ids = list(ids)
         if len(ids) > BATCH_TOKENS:
             raise ValueError("sequence longer than the model's batch")
         start = max(1, min(start, len(ids)))
-        self._lib.llama_memory_clear(self._mem, True)
-        self._rows = self._decode([(t, k, 0, k >= start - 1) for k, t in enumerate(ids)])
+        keep = self._reusable(ids, start)
+        if keep:
+            new = self._decode([(t, k, 0, k >= start - 1) for k, t in enumerate(ids[keep:], keep)])
+            if keep > start - 1:  # the rows of the shared tokens, from the last read
+                old = self._rows[start - 1 - self._row0 : keep - self._row0]
+                new = np.concatenate([old, new])
+            self._rows = new
+        else:
+            self._lib.llama_memory_clear(self._mem, True)
+            self._rows = self._decode([(t, k, 0, k >= start - 1) for k, t in enumerate(ids)])
         self._row0 = start - 1
         self._ids = ids
         lp = np.zeros(len(ids))
         idx = np.arange(start, len(ids))
         lp[start:] = self._rows[idx - start, np.asarray(ids[start:], dtype=np.int64)]
         return lp
+
+    def _reusable(self, ids: list[int], start: int) -> int:
+        """How many leading tokens of ``ids`` the last read left in the cache, ready to use
+        (0: read from scratch). At least one token is always read anew, and the last read
+        must have kept the output rows this one needs."""
+        shared = 0
+        for a, b in zip(self._ids, ids[:-1], strict=False):
+            if a != b:
+                break
+            shared += 1
+        if shared < MIN_REUSED or (shared > start - 1 and self._row0 > start - 1):
+            return 0
+        if not self._lib.llama_memory_seq_rm(self._mem, 0, shared, -1):
+            return 0  # a cache that cannot drop a tail (read from scratch)
+        return shared
 
     def dist(self, t: int) -> np.ndarray:
         """The distribution (natural log) over the token at position ``t`` (at least the
