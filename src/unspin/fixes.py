@@ -21,7 +21,7 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 class Evidence:
     """Why a fix was made: where the candidate came from and what the context model said."""
 
-    source: str  # which channel proposed it: "idiom", "tortured", "profile", "thesaurus", ...
+    source: str  # who proposed it: "idiom", "tortured", "profile", "thesaurus", "name", ...
     lm_gain: float  # log10 likelihood gain of the context model for the restored window
     channel: float  # log10 prior of this substitution under the channel
     note: str = ""  # human-readable detail ("spinner filler: 'has actually' -> 'has'")

@@ -58,7 +58,7 @@ class NeuralPriors:
     frequency_discount: float = 0.5
     name_penalty: float = 3.0  # a capitalised word inside a sentence is usually a name
     # a known multi-word name whose words line up with the span, each the same or a thesaurus
-    # neighbour ("Home of Representatives"; unspin.names), less per loose link
+    # neighbour ("Division of Vitality"; unspin.names), less per loose link
     known_name: float = -2.0
     name_loose: float = 1.0
     document_weight: float = 0.5 * LN10  # per log10 of the document's LLR for the rule
@@ -251,6 +251,7 @@ class SentenceScorer:
     ) -> list[Proposal]:
         p = self.priors
         norms = [w.norm for w in words]
+        capitalised = [w.text[:1].isupper() for w in words]
         out: list[Proposal] = []
         for i, tok in enumerate(words):
             shape = word_shape(tok.text, i == 0)
@@ -272,7 +273,7 @@ class SentenceScorer:
                         if span_shape == 1:
                             prior -= p.name_penalty
                     out.append(Proposal(i, end, c.original, prior, c.source, c.note))
-            out += self._names(words, glued, i, boost)
+            out += self._names(norms, capitalised, glued, i, boost)
             # single content words: the thesaurus neighbourhood, and what the model expects
             spun_w = norms[i]
             if shape == 2 or spun_w in STOPWORDS or not spun_w.isalpha() or len(spun_w) < 3:
@@ -340,13 +341,13 @@ class SentenceScorer:
             final.append(Proposal(pr.first, pr.last, pr.words, prior, pr.source, pr.note, pr.cased))
         return final
 
-    def _names(self, words: list[Token], glued: list[bool], i: int, boost: float) -> list[Proposal]:
+    def _names(
+        self, norms: list[str], capitalised: list[bool], glued: list[bool], i: int, boost: float
+    ) -> list[Proposal]:
         """Known names that the words from ``i`` on may be a spun copy of (:mod:`unspin.names`),
         written as the name is (no capitalisation penalty: a name is what is restored)."""
         p = self.priors
         out = []
-        norms = [w.norm for w in words]
-        capitalised = [w.text[:1].isupper() for w in words]
         for m in names.matches(norms, capitalised, i):
             if not all(glued[i + 1 : i + m.length]):
                 continue  # punctuation inside: not one name
