@@ -15,6 +15,11 @@ institutions, places, events, objects, artefacts, documents and dates. People's 
 out: a spinner leaves most of them alone, and where it does touch one ("Bill" -> "Invoice")
 the thesaurus link says nothing about which person was meant.
 
+The file also lists proper nouns: single words that WordNet writes only with a capital
+("Pakistan", "April"; not "China", which is also porcelain). A sentence's first word is
+capitalised anyway; when it is one of these it is a name all the same, and the restorer
+treats it so (a thesaurus once offered "Congress" for "Pakistan" there).
+
     python scripts/build_names.py [--wordnet /usr/share/wordnet]
 """
 
@@ -58,6 +63,25 @@ def names(wordnet: Path) -> list[str]:
     return sorted(out)
 
 
+def proper_words(wordnet: Path) -> list[str]:
+    """Single words (lower case) that WordNet writes only capitalised, in every part of
+    speech."""
+    lower: set[str] = set()
+    capital: set[str] = set()
+    for pos in ("noun", "verb", "adj", "adv"):
+        with (wordnet / f"data.{pos}").open(encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  "):
+                    continue
+                fields = line.split(" ")
+                for k in range(int(fields[3], 16)):
+                    lemma = re.sub(r"\(.*\)$", "", fields[4 + 2 * k])
+                    if not lemma.isalpha() or not lemma.isascii() or lemma.isupper():
+                        continue  # phrases, odd spellings and acronyms
+                    (capital if lemma[0].isupper() else lower).add(lemma.lower())
+    return sorted(capital - lower)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
@@ -65,9 +89,11 @@ def main() -> None:
     if not (args.wordnet / "data.noun").exists():
         sys.exit(f"build_names: no WordNet at {args.wordnet} (see this script's docstring)")
     found = names(args.wordnet)
+    proper = proper_words(args.wordnet)
     path = ROOT / "src/unspin/data" / FILE
-    datafile.write(path, FORMAT, VERSION, found, source="WordNet 3.0 (Debian wordnet-base)")
-    print(f"{path}: {len(found)} names")
+    payload = {"names": found, "proper": proper}
+    datafile.write(path, FORMAT, VERSION, payload, source="WordNet 3.0 (Debian wordnet-base)")
+    print(f"{path}: {len(found)} names, {len(proper)} proper nouns")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from unspin import datafile, names
+from unspin.rescore import _shape
 from unspin.text import tokenize
 
 
@@ -19,8 +20,8 @@ def _matches(text: str) -> list[tuple[str, str]]:
 
 def test_the_shipped_list_carries_its_format_and_holds_institutions_not_people() -> None:
     header, payload = datafile.read(datafile.packaged(names.FILE), names.FORMAT, names.VERSION)
-    assert header["format"] == names.FORMAT and len(payload) > 1000
-    assert payload == sorted(payload)
+    assert header["format"] == names.FORMAT and len(payload["names"]) > 1000
+    assert payload["names"] == sorted(payload["names"])
     assert names.is_name(("house", "of", "representatives"))
     assert not names.is_name(("abraham", "lincoln"))
 
@@ -61,3 +62,17 @@ def test_a_british_spelling_is_not_a_spun_word() -> None:
     assert names.link("labour", "labor") == names.SAME
     assert names.link("home", "house") == names.STRONG
     assert _matches("The Defence Secretary spoke.") == []
+
+
+def test_a_first_word_english_writes_only_capitalised_is_a_name() -> None:
+    assert names.is_proper("pakistan") and names.is_proper("april")
+    assert not names.is_proper("china")  # also porcelain
+    assert not names.is_proper("congress")
+
+    def first(text: str) -> int:
+        return _shape(next(t for t in tokenize(text) if t.is_word), 0)
+
+    # the restorer's one-word path then charges its capital as anywhere in a sentence
+    assert first("Pakistan said on Monday that talks would resume.") == 1
+    assert first("Congress said on Monday that talks would resume.") == 0
+    assert first("Officials said on Monday that talks would resume.") == 0

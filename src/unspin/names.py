@@ -8,7 +8,9 @@ span may stand for; the neural path proposes them (:mod:`unspin.rescore`) and it
 reads the name in context, decides.
 
 The names (institutions, places, events, documents and the like; no people) come from WordNet
-3.0, listed by ``scripts/build_names.py`` and shipped as ``data/names.msgpack.gz``.
+3.0, listed by ``scripts/build_names.py`` and shipped as ``data/names.msgpack.gz``, with the
+single words WordNet writes only capitalised (:func:`is_proper`: a sentence's first word that
+is one of them is a name too).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from functools import cache
 from . import datafile, lexicon
 
 FORMAT = "unspin.names"
-VERSION = 1
+VERSION = 2
 FILE = "names.msgpack.gz"
 # words a name keeps as they are (a spinner leaves them alone too)
 FUNCTION_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an", "at", "de"})
@@ -42,9 +44,24 @@ class NameMatch:
 
 
 @cache
-def _names() -> tuple[str, ...]:
+def _payload() -> dict[str, list[str]]:
     _, payload = datafile.read(datafile.packaged(FILE), FORMAT, VERSION)
-    return tuple(payload)
+    p: dict[str, list[str]] = payload
+    return p
+
+
+def _names() -> list[str]:
+    return _payload()["names"]
+
+
+@cache
+def _proper() -> frozenset[str]:
+    return frozenset(_payload()["proper"])
+
+
+def is_proper(word: str) -> bool:
+    """Is the lower-case ``word`` one that English writes only with a capital ("pakistan")?"""
+    return word in _proper()
 
 
 @cache

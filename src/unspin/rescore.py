@@ -254,13 +254,13 @@ class SentenceScorer:
         capitalised = [w.text[:1].isupper() for w in words]
         out: list[Proposal] = []
         for i, tok in enumerate(words):
-            shape = word_shape(tok.text, i == 0)
+            shape = _shape(tok, i)
             for length in range(1, MAX_SPAN + 1):
                 end = i + length
                 if end > len(words) or (length > 1 and not glued[end - 1]):
                     break
                 spun = tuple(norms[i:end])
-                span_shape = max(word_shape(w.text, k == 0) for k, w in enumerate(words[i:end], i))
+                span_shape = max(_shape(w, k) for k, w in enumerate(words[i:end], i))
                 for c in self.channel.candidates(spun):
                     profile = c.source == "profile"
                     if span_shape == 2 and not profile:
@@ -603,6 +603,15 @@ class SentenceScorer:
             found.append(Found(start, end, text[start:end], original, ev, total))
         found.sort(key=lambda f: f.start)
         return found
+
+
+def _shape(tok: Token, k: int) -> int:
+    """:func:`unspin.decoder.word_shape` of the sentence's ``k``-th word, where a first word that
+    English writes only capitalised ("Pakistan") is a name as it would be anywhere else."""
+    shape = word_shape(tok.text, k == 0)
+    if shape == 0 and k == 0 and tok.text[:1].isupper() and names.is_proper(tok.norm):
+        return 1
+    return shape
 
 
 def fix_article(
