@@ -62,6 +62,10 @@ def test_a_british_spelling_is_not_a_spun_word() -> None:
     assert names.link("labour", "labor") == names.SAME
     assert names.link("home", "house") == names.STRONG
     assert _matches("The Defence Secretary spoke.") == []
+    assert names.spelling_variant("programme", "program")
+    assert names.spelling_variant("travelled", "traveled")
+    assert not names.spelling_variant("filled", "filed")
+    assert not names.spelling_variant("home", "house")
 
 
 def test_a_first_word_english_writes_only_capitalised_is_a_name() -> None:

@@ -329,3 +329,14 @@ def test_a_spun_name_is_restored_as_the_name_is_written() -> None:
     assert (fix.spun, fix.original) == ("Division of Vitality", "Department of Energy")
     assert "known name" in fix.evidence.note and fix.confidence >= 0.5
     assert unspin.apply_fixes(SPUN_NAME, r.fixes) == r.text
+
+
+def test_a_british_spelling_is_never_offered_its_american_one() -> None:
+    from unspin.restorer import candidate_spans, channel_for
+
+    text = "When I run the programme with a small file, the colour of the output changes."
+    cands = candidate_spans(text, channel_for(None), model=MODEL)
+    at = {text[s:e]: c for (s, e), c in cands.items()}
+    assert "program" not in at.get("programme", set())
+    assert "color" not in at.get("colour", set())
+    assert at.get("programme")  # the word still has its thesaurus neighbours

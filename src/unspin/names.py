@@ -95,7 +95,8 @@ _SPELLING = tuple(
         (r"is(e|es|ed|ing|ation|ations)$", r"iz\1"),
         (r"yse(s?)$", r"yze\1"),
         (r"ogue(s?)$", r"og\1"),
-        (r"ll(ed|ing|er|ers)$", r"l\1"),
+        (r"([aeiou][^aeiou]*[aeiou][^aeiou]*)ll(ed|ing|er|ers)$", r"\1l\2"),  # not 'filled'
+        (r"amme(s?)$", r"am\1"),
     )
 )
 
@@ -104,6 +105,11 @@ def _american(word: str) -> str:
     for pattern, repl in _SPELLING:
         word = pattern.sub(repl, word)
     return word
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` one word in its British and American spellings?"""
+    return a != b and _american(a) == _american(b)
 
 
 def _singular(word: str) -> str:

@@ -42,6 +42,9 @@ from .neural import BATCH_TOKENS, NeuralModel
 from .text import Token, match_case, tokenize
 
 LN10 = math.log(10)
+# the source of a candidate that is the spun word in another spelling: it stands for keeping
+# the word, and is never a fix
+SPELLING = "spelling"
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +296,12 @@ class SentenceScorer:
             for w, r in cands.items():
                 if w in STOPWORDS:
                     continue
+                if names.spelling_variant(spun_w, w):
+                    # "programme" is the British "program", not a spinner's swap: read as the
+                    # word kept, so that another candidate must beat the spelling the model
+                    # prefers, not only the one the writer used
+                    out.append(Proposal(i, i + 1, (w,), 0.0, SPELLING, "the word, spelt otherwise"))
+                    continue
                 if r == 1:
                     agree = min(2, links[w].bit_count() - 1)
                     prior = p.related1 + p.agreement * agree + boost
@@ -321,6 +330,9 @@ class SentenceScorer:
         # document evidence and the frequency discount
         final = []
         for pr in out:
+            if pr.source == SPELLING:
+                final.append(pr)
+                continue
             spun_s = " ".join(norms[pr.first : pr.last])
             orig_s = " ".join(pr.words)
             prior = pr.prior
@@ -388,6 +400,7 @@ class SentenceScorer:
         return [
             (r.words[pr.first].start, r.words[pr.last - 1].end, " ".join(pr.words))
             for pr in r.proposals
+            if pr.source != SPELLING
         ]
 
     def scored(
@@ -591,6 +604,8 @@ class SentenceScorer:
                 continue
             for k in range(pr.first, pr.last):
                 taken[k] = True
+            if pr.source == SPELLING:
+                continue  # the word stays as it is written
             start, end = words[pr.first].start, words[pr.last - 1].end
             spun_text = text[start:end]
             original = pr.surface(spun_text)
