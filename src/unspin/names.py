@@ -123,7 +123,7 @@ def link(spun: str, original: str) -> int:
         spun, original = spun[:-2], original[:-2]  # "Individuals's" and "People's"
     if spun == original or _singular(spun) == _singular(original):
         return SAME
-    if _american(spun) == _american(original):
+    if spelling_variant(spun, original):
         return SAME  # one word in two spellings
     bits = lexicon.neighbour_links(spun).get(original, 0)
     if bits:
@@ -177,7 +177,7 @@ def matches(words: Sequence[str], capitalised: Sequence[bool], i: int) -> list[N
                     continue
                 content = [k for k in range(i, i + n) if words[k] not in FUNCTION_WORDS]
                 written_as_name = all(capitalised[k] for k in content)
-                if written_as_name or (changed >= 2 and n >= 3):
+                if written_as_name or n >= 3:
                     out.append(NameMatch(n, name, changed, weak))
     out.sort(key=lambda m: (-m.length, m.weak, m.name))
     return out
