@@ -50,16 +50,32 @@ def score(spun_result, restoration) -> tuple[int, int, int, int]:  # type: ignor
     return len(subs), fixed, untouched, damaged
 
 
-def run_set(docs, profile_name, restore_kw) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
+def candidate_recall(spun_result, model: str) -> int:  # type: ignore[no-untyped-def]
+    """How many of the spinner's substitutions have their original among the restorer's
+    candidates at that span (what no choice of priors can make up for when it is missing)."""
+    from unspin.restorer import candidate_spans, channel_for
+
+    cands = candidate_spans(spun_result.text, channel_for(None), model=model)
+    return sum(
+        s.original.lower() in cands.get((s.start, s.end), ()) for s in spun_result.substitutions
+    )
+
+
+def run_set(docs, profile_name, restore_kw, recall: bool = False) -> tuple[float, float, int, int]:  # type: ignore[no-untyped-def]
+    """(fixed, damage, substitutions, substitutions with the original among the candidates:
+    counted only when ``recall``)."""
     import unspin
 
     tot = [0, 0, 0, 0]
+    found = 0
     for _id, _kind, text in docs:
         sp = unspin.spin(text, profile=profile_name, rate=RATE, seed=FARM_SEED)
         r = unspin.restore(sp.text, **restore_kw)
         for i, v in enumerate(score(sp, r)):
             tot[i] += v
-    return tot[1] / max(tot[0], 1), tot[3] / max(tot[2], 1), tot[0]
+        if recall:
+            found += candidate_recall(sp, restore_kw.get("model", "trigram"))
+    return tot[1] / max(tot[0], 1), tot[3] / max(tot[2], 1), tot[0], found
 
 
 def main() -> None:
@@ -86,23 +102,24 @@ def main() -> None:
     )
     rows = []
     for prof in EVAL_PROFILES:
-        fixed, damage, n = run_set(test_docs, prof, {"model": model})
+        fixed, damage, n, found = run_set(test_docs, prof, {"model": model}, recall=True)
+        recall = f"{found / max(n, 1):.1%}"
         if neural:
             tag = " (held out)" if prof == "heldout" else ""
-            rows.append([prof + tag, n, f"{fixed:.1%}", f"{damage:.2%}"] + ["n/a"] * 5)
+            rows.append([prof + tag, n, f"{fixed:.1%}", f"{damage:.2%}", recall] + ["n/a"] * 5)
             print(rows[-1], file=sys.stderr)
             continue
         spun_learn = [
             unspin.spin(t, profile=prof, rate=RATE, seed=FARM_SEED).text for _, _, t in learn_docs
         ]
         learned = unspin.learn(spun_learn, name=f"learned-{prof}")
-        lf, ld, _ = run_set(test_docs, prof, {"profile": learned, "model": model})
+        lf, ld, _, _ = run_set(test_docs, prof, {"profile": learned, "model": model})
         import unspin.restorer as R
 
         saved = R.default_channel
         R.default_channel = lambda: naive  # type: ignore[assignment]
         try:
-            nf, nd, _ = run_set(test_docs, prof, {"model": model})
+            nf, nd, _, _ = run_set(test_docs, prof, {"model": model})
         finally:
             R.default_channel = saved  # type: ignore[assignment]
         tag = " (held out)" if prof == "heldout" else ""
@@ -112,6 +129,7 @@ def main() -> None:
                 n,
                 f"{fixed:.1%}",
                 f"{damage:.2%}",
+                recall,
                 f"{lf:.1%}",
                 f"{ld:.2%}",
                 len(learned),
@@ -160,13 +178,17 @@ def main() -> None:
         f"{args.docs} eval-split documents per profile (news and prose kinds; see "
         f"benchmarks/CORPORA.md), spin rate {RATE}, one farm key (seed {FARM_SEED}) per profile; "
         f"learned profiles from {len(learn_docs)} other documents with the same key. "
-        "fixed = substitutions restored exactly; damage = untouched words changed.\n\n"
+        "fixed = substitutions restored exactly; damage = untouched words changed; candidate "
+        "recall = substitutions whose original is among the restorer's candidates at that span "
+        "(the channel's on the trigram path; with the thesaurus neighbourhood, known names and "
+        "the model's own expectations on the neural path).\n\n"
         + table(
             [
                 "profile",
                 "substitutions",
                 "fixed",
                 "damage",
+                "candidate recall",
                 "fixed (learned profile)",
                 "damage (learned)",
                 "rules learned",
