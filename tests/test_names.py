@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unspin
 from unspin import datafile, names
 from unspin.rescore import _shape
 from unspin.text import tokenize
@@ -80,3 +81,21 @@ def test_a_first_word_english_writes_only_capitalised_is_a_name() -> None:
     assert first("Pakistan said on Monday that talks would resume.") == 1
     assert first("Congress said on Monday that talks would resume.") == 0
     assert first("Officials said on Monday that talks would resume.") == 0
+
+
+def test_the_trigram_path_restores_a_spun_name_as_the_name_is_written() -> None:
+    # the fast path (no neural extra) reads the same list: a span of its own in the lattice
+    spun = "A spokesman for the Division of Vitality said on Monday that prices will rise."
+    r = unspin.restore(spun, model="trigram")
+    assert r.text == spun.replace("Division of Vitality", "Department of Energy")
+    (fix,) = r.fixes
+    assert fix.evidence.source == "name" and "2 of its words" in fix.evidence.note
+    assert unspin.apply_fixes(spun, r.fixes) == r.text
+
+
+def test_the_trigram_path_leaves_real_names_and_near_names_alone() -> None:
+    for honest in (
+        "A spokesman for the Department of Energy said on Monday that prices will rise.",
+        "The Superior Court ruled on Friday that the contract was void.",
+    ):
+        assert unspin.restore(honest, model="trigram").fixes == []

@@ -185,6 +185,11 @@ class Priors:
     # not get credit for: a generic model prefers frequent words everywhere, and honest writers
     # use rarer synonyms on purpose. 1 would judge candidates by fit to context alone (PMI).
     frequency_discount: float = 0.7
+    # A known multi-word name whose words line up with the span, each the same or a thesaurus
+    # neighbour ("Division of Vitality" for "Department of Energy"; unspin.names), less per
+    # loose link; written as the name is, with no capitalisation penalty
+    known_name: float = -1.0
+    name_loose: float = 0.5
     # Weight of the document's own evidence (unspin.docstats): does it over-use the spun form?
     document_weight: float = 0.5
     # How much more likely every substitution becomes in a block that looks spun (log10, at a

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+from . import names
 from .channel import MAX_SPAN, Candidate, Channel, Option, Phrase, family_habit, family_lift
 from .docstats import DocStats
 from .lm import BOS, EOS, ContextModel
@@ -88,11 +89,13 @@ class Lattice:
         # interned: the context model's memo then compares its keys' words by identity
         self.norms = norms = [sys.intern(t.norm) for t in words]
         caps = [word_shape(t.text, k == 0) for k, t in enumerate(words)]
+        capitalised = [t.text[:1].isupper() for t in words]
         self._lm, self._channel, self._doc = lm, channel, doc
         # (kept for a second pass: few container objects, which the cyclic GC would scan)
         self._scores: list[float | None] = []
         self._spans = [
-            _spans_at(i, norms, glued, caps, lm, channel, self._scores) for i in range(len(norms))
+            _spans_at(i, norms, glued, caps, capitalised, lm, channel, self._scores)
+            for i in range(len(norms))
         ]
 
     def decode(self, boost: float = 0.0) -> list[Choice]:
@@ -285,13 +288,15 @@ def _spans_at(
     norms: list[str],
     glued: list[bool],
     caps: list[int],
+    capitalised: list[bool],
     lm: ContextModel,
     channel: Channel,
     scores: list[float | None],
 ) -> tuple[_Span, ...]:
     """The spans at position ``i`` that have candidates; ``scores`` gets room for the four
     scores of each candidate (first word, document evidence, whole original, right word), which
-    do not depend on the boost."""
+    do not depend on the boost. A spun known name is a span of its own (:mod:`unspin.names`:
+    its words depend on how the span is written, so it is not part of the phrase memo)."""
     spans = []
     h1 = norms[i - 1] if i > 0 else BOS
     h2 = norms[i - 2] if i > 1 else ""
@@ -319,6 +324,23 @@ def _spans_at(
             (length, spun_str, shape, right, keep_local - PRUNE_MARGIN, options, len(scores))
         )
         scores += [None] * (4 * len(options))
+    priors = channel.priors
+    for m in names.matches(norms, capitalised, i):
+        end = i + m.length
+        if not all(glued[i + 1 : end]):
+            continue  # punctuation inside: not one name
+        words = tuple(map(sys.intern, m.name.lower().split()))
+        original = " ".join(words)
+        prior = priors.known_name - priors.name_loose * m.weak
+        article = _article_for(words[0])
+        option: Option = (words, prior, "name", m.note, False, False, 0.0, article, original)
+        spun = tuple(norms[i:end])
+        right = norms[end] if end < len(norms) else EOS
+        keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
+        # shape 0: a name is what is restored, so the capitals cost nothing
+        cutoff = keep_local - PRUNE_MARGIN
+        spans.append((m.length, " ".join(spun), 0, right, cutoff, (option,), len(scores)))
+        scores += [None] * 4
     return tuple(spans)
 
 

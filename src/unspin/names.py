@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from . import datafile, lexicon
 
@@ -41,6 +41,12 @@ class NameMatch:
     name: str  # as the list writes it ("Food and Drug Administration")
     changed: int  # content words that differ from the name's (each a thesaurus neighbour)
     weak: int  # of those, the ones only a single, loose thesaurus links (Moby) or a plural
+
+    @property
+    def note(self) -> str:
+        """The evidence, in words."""
+        loose = f", {self.weak} loosely" if self.weak else ""
+        return f"known name, {self.changed} of its words replaced by thesaurus neighbours{loose}"
 
 
 @cache
@@ -79,6 +85,16 @@ def _known() -> frozenset[tuple[str, ...]]:
     return frozenset(words for entries in _index().values() for words, _ in entries)
 
 
+@cache
+def _written() -> dict[tuple[str, ...], str]:
+    return {words: name for entries in _index().values() for words, name in entries}
+
+
+def written(words: Sequence[str]) -> str | None:
+    """The known name whose lower-case words are ``words``, as the list writes it."""
+    return _written().get(tuple(words))
+
+
 def is_name(words: Sequence[str]) -> bool:
     """Is the lower-case word sequence itself a known name?"""
     return tuple(words) in _known()
@@ -101,6 +117,7 @@ _SPELLING = tuple(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def _american(word: str) -> str:
     for pattern, repl in _SPELLING:
         word = pattern.sub(repl, word)
@@ -109,13 +126,15 @@ def _american(word: str) -> str:
 
 def spelling_variant(a: str, b: str) -> bool:
     """Are ``a`` and ``b`` one word in its British and American spellings?"""
-    return a != b and _american(a) == _american(b)
+    # (the two spellings differ only near the end: most pairs are told apart by their start)
+    return a != b and a[:3] == b[:3] and _american(a) == _american(b)
 
 
 def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+@lru_cache(maxsize=1 << 16)
 def link(spun: str, original: str) -> int:
     """How a spun content word stands to a name's word: SAME (also its plural or its other
     spelling), STRONG or WEAK thesaurus neighbours, or NONE."""
@@ -134,6 +153,31 @@ def link(spun: str, original: str) -> int:
     return NONE
 
 
+@lru_cache(maxsize=1 << 15)
+def _starting_near(
+    first: str, shortest: int
+) -> tuple[tuple[str, tuple[tuple[tuple[str, ...], str], ...]], ...]:
+    """The names of ``shortest`` words or more whose first word is ``first`` or one of its
+    thesaurus neighbours (or its singular's): every name a span starting with ``first`` may be
+    a spun copy of, grouped by their second word (memoised: the same words start many
+    spans)."""
+    index = _index()
+    heads = {first, *lexicon.neighbour_links(first), *lexicon.neighbour_links(_singular(first))}
+    groups: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for head in heads:
+        for entry in index.get(head, ()):
+            if len(entry[0]) >= shortest:
+                groups.setdefault(entry[0][1], []).append(entry)
+    return tuple(sorted((second, tuple(sorted(g))) for second, g in groups.items()))
+
+
+def _fits(spun: str, original: str) -> bool:
+    """Can the spun word stand for the name's word (a function word only for itself)?"""
+    if spun in FUNCTION_WORDS or original in FUNCTION_WORDS:
+        return spun == original
+    return link(spun, original) != NONE
+
+
 def matches(words: Sequence[str], capitalised: Sequence[bool], i: int) -> list[NameMatch]:
     """The known names the words from ``i`` on may be a spun copy of. ``words`` are lower
     case; ``capitalised`` says which are written with a capital (a name's mark).
@@ -147,37 +191,43 @@ def matches(words: Sequence[str], capitalised: Sequence[bool], i: int) -> list[N
     Court", "Confederate States Army"), and a single swapped word is the one-word path's job
     ("Home" -> "House"). A span that is itself a known name is left alone."""
     first = words[i]
-    if first in FUNCTION_WORDS or not first.isalpha():
+    if first in FUNCTION_WORDS or not first.isalpha() or i + 1 >= len(words):
         return []
-    index = _index()
-    heads = {first, *lexicon.neighbour_links(first), *lexicon.neighbour_links(_singular(first))}
+    # a two-word name must be written as one; a lower-case first word starts only longer ones
+    shortest = 2 if capitalised[i] else 3
     out: list[NameMatch] = []
-    for head in heads:
-        for name_words, name in index.get(head, ()):
-            n = len(name_words)
-            span = words[i : i + n]
-            if len(span) < n or is_name(span):
-                continue
-            changed = weak = strong = 0
-            for s, o in zip(span, name_words, strict=True):
-                if o in FUNCTION_WORDS or s in FUNCTION_WORDS:
-                    if s != o:
-                        break
-                    continue
-                kind = link(s, o)
-                if kind == NONE:
+    second = words[i + 1]
+    entries = (
+        entry
+        for name_second, group in _starting_near(first, shortest)
+        if _fits(second, name_second)  # most spans part from every name at their second word
+        for entry in group
+    )
+    for name_words, name in entries:
+        n = len(name_words)
+        if i + n > len(words):
+            continue
+        changed = weak = strong = 0
+        for s, o in zip(words[i : i + n], name_words, strict=True):
+            if o in FUNCTION_WORDS or s in FUNCTION_WORDS:
+                if s != o:
                     break
-                if kind != SAME:
-                    changed += 1
-                    weak += kind == WEAK
-                    strong += kind == STRONG
-            else:
-                # a loose link (Moby's, or through a plural) only among three changed words
-                if changed < 2 or not strong or (weak and (changed < 3 or weak > 1)):
-                    continue
-                content = [k for k in range(i, i + n) if words[k] not in FUNCTION_WORDS]
-                written_as_name = all(capitalised[k] for k in content)
-                if written_as_name or n >= 3:
-                    out.append(NameMatch(n, name, changed, weak))
+                continue
+            kind = link(s, o)
+            if kind == NONE:
+                break
+            if kind != SAME:
+                changed += 1
+                weak += kind == WEAK
+                strong += kind == STRONG
+        else:
+            # a loose link (Moby's, or through a plural) only among three changed words
+            if changed < 2 or not strong or (weak and (changed < 3 or weak > 1)):
+                continue
+            if is_name(words[i : i + n]):
+                continue
+            content = [k for k in range(i, i + n) if words[k] not in FUNCTION_WORDS]
+            if n >= 3 or all(capitalised[k] for k in content):
+                out.append(NameMatch(n, name, changed, weak))
     out.sort(key=lambda m: (-m.length, m.weak, m.name))
     return out

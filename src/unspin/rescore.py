@@ -363,11 +363,9 @@ class SentenceScorer:
         for m in names.matches(norms, capitalised, i):
             if not all(glued[i + 1 : i + m.length]):
                 continue  # punctuation inside: not one name
-            loose = f", {m.weak} loosely" if m.weak else ""
-            note = f"known name, {m.changed} of its words replaced by thesaurus neighbours{loose}"
             prior = p.known_name - p.name_loose * m.weak + boost
             words_lower = tuple(m.name.lower().split())
-            out.append(Proposal(i, i + m.length, words_lower, prior, "name", note, m.name))
+            out.append(Proposal(i, i + m.length, words_lower, prior, "name", m.note, m.name))
         return out
 
     # -- one sentence ------------------------------------------------------------------------

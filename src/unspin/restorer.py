@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import calibration, evidence, neural
+from . import calibration, evidence, names, neural
 from .channel import MAX_SPAN, Channel, default_channel
 from .decoder import Lattice
 from .docstats import DocStats
@@ -220,7 +220,9 @@ def _decode_block(text: str, lattices: list[Lattice], boost: float) -> list[Repl
         words = lattice.words
         for ch in lattice.decode(boost):
             start, end = words[ch.first].start, words[ch.last - 1].end
-            original = match_case(" ".join(ch.candidate.original), text[start:end])
+            c = ch.candidate
+            written = names.written(c.original) if c.source == "name" else None
+            original = written or match_case(" ".join(c.original), text[start:end])
             start, original = fix_article(text, words, ch.first, start, original)
             ev = Evidence(
                 ch.candidate.source,
