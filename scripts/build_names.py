@@ -82,6 +82,19 @@ def proper_words(wordnet: Path) -> list[str]:
     return sorted(capital - lower)
 
 
+def near_first(found: list[str]) -> dict[str, str]:
+    """For every word a thesaurus links to the first word of some name, those first words
+    (space-separated): where a span may start a spun name, found without reading the word's
+    whole neighbourhood at run time (the links run both ways, see ``lexicon.neighbour_links``)."""
+    from unspin import lexicon
+
+    near: dict[str, set[str]] = {}
+    for first in sorted({name.split()[0].lower() for name in found}):
+        for word in lexicon.neighbour_links(first):
+            near.setdefault(word, set()).add(first)
+    return {w: " ".join(sorted(firsts)) for w, firsts in sorted(near.items())}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
@@ -90,10 +103,12 @@ def main() -> None:
         sys.exit(f"build_names: no WordNet at {args.wordnet} (see this script's docstring)")
     found = names(args.wordnet)
     proper = proper_words(args.wordnet)
+    near = near_first(found)
     path = ROOT / "src/unspin/data" / FILE
-    payload = {"names": found, "proper": proper}
-    datafile.write(path, FORMAT, VERSION, payload, source="WordNet 3.0 (Debian wordnet-base)")
-    print(f"{path}: {len(found)} names, {len(proper)} proper nouns")
+    payload = {"names": found, "proper": proper, "near_first": near}
+    source = "WordNet 3.0 (Debian wordnet-base); the shipped thesaurus neighbourhood"
+    datafile.write(path, FORMAT, VERSION, payload, source=source)
+    print(f"{path}: {len(found)} names, {len(proper)} proper nouns, {len(near)} near words")
 
 
 if __name__ == "__main__":

@@ -19,11 +19,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from . import datafile, lexicon
 
 FORMAT = "unspin.names"
-VERSION = 2
+VERSION = 3
 FILE = "names.msgpack.gz"
 # words a name keeps as they are (a spinner leaves them alone too)
 FUNCTION_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an", "at", "de"})
@@ -50,14 +51,22 @@ class NameMatch:
 
 
 @cache
-def _payload() -> dict[str, list[str]]:
+def _payload() -> dict[str, Any]:
     _, payload = datafile.read(datafile.packaged(FILE), FORMAT, VERSION)
-    p: dict[str, list[str]] = payload
+    p: dict[str, Any] = payload
     return p
 
 
 def _names() -> list[str]:
-    return _payload()["names"]
+    found: list[str] = _payload()["names"]
+    return found
+
+
+@cache
+def _near_first() -> dict[str, str]:
+    """Word -> the names' first words a thesaurus links it to (space-separated)."""
+    near: dict[str, str] = _payload()["near_first"]
+    return near
 
 
 @cache
@@ -162,7 +171,8 @@ def _starting_near(
     a spun copy of, grouped by their second word (memoised: the same words start many
     spans)."""
     index = _index()
-    heads = {first, *lexicon.neighbour_links(first), *lexicon.neighbour_links(_singular(first))}
+    near = _near_first()
+    heads = {first, *near.get(first, "").split(), *near.get(_singular(first), "").split()}
     groups: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for head in heads:
         for entry in index.get(head, ()):
