@@ -89,6 +89,23 @@ def neighbour_links(word: str) -> dict[str, int]:
     return out
 
 
+def link_bits(word: str, other: str) -> int:
+    """The source bits of the thesauri that link ``word`` and ``other`` (0: no link), read
+    from the table without building the word's neighbourhood (cheap in memory where many
+    distinct words are asked about once, as the trigram path's name search does)."""
+    entry = _neighbour_table().get(word)
+    if not entry:
+        return 0
+    key = other + ":"
+    at = entry.find(key)
+    while at >= 0:
+        if at == 0 or entry[at - 1] == " ":
+            end = entry.find(" ", at)
+            return int(entry[at + len(key) : end if end >= 0 else len(entry)])
+        at = entry.find(key, at + 1)
+    return 0
+
+
 @lru_cache(maxsize=1 << 16)
 def neighbours(word: str) -> frozenset[str]:
     """Single words linked to ``word`` by a thesaurus in either direction (one step)."""

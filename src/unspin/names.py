@@ -143,7 +143,7 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def link(spun: str, original: str) -> int:
     """How a spun content word stands to a name's word: SAME (also its plural or its other
     spelling), STRONG or WEAK thesaurus neighbours, or NONE."""
@@ -153,16 +153,16 @@ def link(spun: str, original: str) -> int:
         return SAME
     if spelling_variant(spun, original):
         return SAME  # one word in two spellings
-    bits = lexicon.neighbour_links(spun).get(original, 0)
+    bits = lexicon.link_bits(spun, original)
     if bits:
         strong = bits & _STRONG_BITS or bits.bit_count() >= 2
         return STRONG if strong else WEAK
-    if lexicon.neighbour_links(_singular(spun)).get(_singular(original), 0):
+    if lexicon.link_bits(_singular(spun), _singular(original)):
         return WEAK
     return NONE
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 12)
 def _starting_near(
     first: str, shortest: int
 ) -> tuple[tuple[str, tuple[tuple[tuple[str, ...], str], ...]], ...]:
