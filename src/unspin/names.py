@@ -16,7 +16,7 @@ is one of them is a name too).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -162,23 +162,30 @@ def link(spun: str, original: str) -> int:
     return NONE
 
 
+_Entry = tuple[tuple[str, ...], str]  # (the name's lower-case words, the name)
+
+
 @lru_cache(maxsize=1 << 12)
 def _starting_near(
     first: str, shortest: int
-) -> tuple[tuple[str, tuple[tuple[tuple[str, ...], str], ...]], ...]:
+) -> tuple[dict[str, tuple[_Entry, ...]], tuple[tuple[str, tuple[_Entry, ...]], ...]]:
     """The names of ``shortest`` words or more whose first word is ``first`` or one of its
     thesaurus neighbours (or its singular's): every name a span starting with ``first`` may be
-    a spun copy of, grouped by their second word (memoised: the same words start many
-    spans)."""
+    a spun copy of (memoised: the same words start many spans). Grouped by their second word:
+    a function word (which only a span with that same word can match) and the content words."""
     index = _index()
     near = _near_first()
     heads = {first, *near.get(first, "").split(), *near.get(_singular(first), "").split()}
-    groups: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    groups: dict[str, list[_Entry]] = {}
     for head in heads:
         for entry in index.get(head, ()):
             if len(entry[0]) >= shortest:
                 groups.setdefault(entry[0][1], []).append(entry)
-    return tuple(sorted((second, tuple(sorted(g))) for second, g in groups.items()))
+    by_function = {w: tuple(sorted(g)) for w, g in groups.items() if w in FUNCTION_WORDS}
+    by_content = tuple(
+        sorted((w, tuple(sorted(g))) for w, g in groups.items() if w not in FUNCTION_WORDS)
+    )
+    return by_function, by_content
 
 
 def _fits(spun: str, original: str) -> bool:
@@ -207,12 +214,12 @@ def matches(words: Sequence[str], capitalised: Sequence[bool], i: int) -> list[N
     shortest = 2 if capitalised[i] else 3
     out: list[NameMatch] = []
     second = words[i + 1]
-    entries = (
-        entry
-        for name_second, group in _starting_near(first, shortest)
-        if _fits(second, name_second)  # most spans part from every name at their second word
-        for entry in group
-    )
+    # most spans part from every name at their second word
+    by_function, by_content = _starting_near(first, shortest)
+    if second in FUNCTION_WORDS:
+        entries: Iterable[_Entry] = by_function.get(second, ())
+    else:
+        entries = (e for w, group in by_content if _fits(second, w) for e in group)
     for name_words, name in entries:
         n = len(name_words)
         if i + n > len(words):
