@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import unspin
 from unspin import datafile, names
+from unspin.decoder import word_units
 from unspin.rescore import _shape
 from unspin.text import tokenize
 
 
 def _matches(text: str) -> list[tuple[str, str]]:
-    words = [t for t in tokenize(text) if t.is_word]
+    words, glued = word_units(tokenize(text))
     norms = [w.norm for w in words]
     capitalised = [w.text[:1].isupper() for w in words]
     return [
         (" ".join(w.text for w in words[i : i + m.length]), m.name)
         for i in range(len(words))
-        for m in names.matches(norms, capitalised, i)
+        for m in names.matches(norms, capitalised, glued, i)
     ]
 
 
@@ -30,6 +31,7 @@ def test_the_shipped_list_carries_its_format_and_holds_institutions_not_people()
 def test_a_name_written_as_a_name_with_its_words_swapped_is_found() -> None:
     found = _matches("The Division of Vitality said on Tuesday.")
     assert ("Division of Vitality", "Department of Energy") in found
+    assert _matches("The Division, of Vitality said on Tuesday.") == []  # no punctuation inside
     assert names.link("individuals's", "people's") == names.STRONG  # possessives line up
 
 

@@ -300,12 +300,21 @@ def _spans_at(
     spans = []
     h1 = norms[i - 1] if i > 0 else BOS
     h2 = norms[i - 2] if i > 1 else ""
+
+    def add(length: int, spun_str: str, shape: int, options: tuple[Option, ...]) -> None:
+        end = i + length
+        spun = tuple(norms[i:end])
+        right = norms[end] if end < len(norms) else EOS
+        keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
+        cutoff = keep_local - PRUNE_MARGIN
+        spans.append((length, spun_str, shape, right, cutoff, options, len(scores)))
+        scores.extend([None] * (4 * len(options)))
+
     for length in range(1, MAX_SPAN + 1):
         end = i + length
         if end > len(norms) or (length > 1 and not glued[end - 1]):
             break
-        spun = tuple(norms[i:end])
-        spun_str, known, candidates = phrase(spun, lm, channel)
+        spun_str, known, candidates = phrase(tuple(norms[i:end]), lm, channel)
         if not candidates:
             continue
         shape = max(caps[i:end])
@@ -316,31 +325,16 @@ def _spans_at(
             # o[5]: thesaurus)
             if o[4] or not (shape == 2 or (not known and o[5]))
         )
-        if not options:
-            continue
-        right = norms[end] if end < len(norms) else EOS
-        keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
-        spans.append(
-            (length, spun_str, shape, right, keep_local - PRUNE_MARGIN, options, len(scores))
-        )
-        scores += [None] * (4 * len(options))
+        if options:
+            add(length, spun_str, shape, options)
     priors = channel.priors
-    for m in names.matches(norms, capitalised, i):
-        end = i + m.length
-        if not all(glued[i + 1 : end]):
-            continue  # punctuation inside: not one name
+    for m in names.matches(norms, capitalised, glued, i):
         words = tuple(map(sys.intern, m.name.lower().split()))
-        original = " ".join(words)
         prior = priors.known_name - priors.name_loose * m.weak
         article = _article_for(words[0])
-        option: Option = (words, prior, "name", m.note, False, False, 0.0, article, original)
-        spun = tuple(norms[i:end])
-        right = norms[end] if end < len(norms) else EOS
-        keep_local = lm.score(spun, h1, h2) + _next(lm, right, spun, h1)
+        option: Option = (words, prior, "name", m.note, False, False, 0.0, article, " ".join(words))
         # shape 0: a name is what is restored, so the capitals cost nothing
-        cutoff = keep_local - PRUNE_MARGIN
-        spans.append((m.length, " ".join(spun), 0, right, cutoff, (option,), len(scores)))
-        scores += [None] * 4
+        add(m.length, " ".join(norms[i : i + m.length]), 0, (option,))
     return tuple(spans)
 
 

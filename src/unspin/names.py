@@ -195,9 +195,12 @@ def _fits(spun: str, original: str) -> bool:
     return link(spun, original) != NONE
 
 
-def matches(words: Sequence[str], capitalised: Sequence[bool], i: int) -> list[NameMatch]:
+def matches(
+    words: Sequence[str], capitalised: Sequence[bool], glued: Sequence[bool], i: int
+) -> list[NameMatch]:
     """The known names the words from ``i`` on may be a spun copy of. ``words`` are lower
-    case; ``capitalised`` says which are written with a capital (a name's mark).
+    case; ``capitalised`` says which are written with a capital (a name's mark); ``glued``
+    which follow the word before with no punctuation between (a name has none inside).
 
     A name qualifies when its function words are there as they are, every content word is the
     same or a thesaurus neighbour, at least two differ, one of them through a strong link and
@@ -222,7 +225,7 @@ def matches(words: Sequence[str], capitalised: Sequence[bool], i: int) -> list[N
         entries = (e for w, group in by_content if _fits(second, w) for e in group)
     for name_words, name in entries:
         n = len(name_words)
-        if i + n > len(words):
+        if i + n > len(words) or not all(glued[i + 1 : i + n]):
             continue
         changed = weak = strong = 0
         for s, o in zip(words[i : i + n], name_words, strict=True):

@@ -360,9 +360,7 @@ class SentenceScorer:
         written as the name is (no capitalisation penalty: a name is what is restored)."""
         p = self.priors
         out = []
-        for m in names.matches(norms, capitalised, i):
-            if not all(glued[i + 1 : i + m.length]):
-                continue  # punctuation inside: not one name
+        for m in names.matches(norms, capitalised, glued, i):
             prior = p.known_name - p.name_loose * m.weak + boost
             words_lower = tuple(m.name.lower().split())
             out.append(Proposal(i, i + m.length, words_lower, prior, "name", m.note, m.name))
