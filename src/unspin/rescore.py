@@ -89,6 +89,11 @@ class NeuralPriors:
     # (log10): a small model prefers frequent words everywhere, and honest technical or legal
     # prose keeps its own
     honest_penalty: float = 1.0
+    # The cascade: a sentence is read by the model only when the trigram path (both passes)
+    # makes a fix there at least this sure; the others are kept as written (0: read every
+    # sentence). Measured on synthetic and real spins: 49 of 52 and 98 of 98 right neural
+    # fixes sit in sentences it reads, and it reads 29% of honest sentences.
+    cascade_confidence: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
