@@ -108,13 +108,12 @@ def test_neural_restore_fixes_the_spinner_and_explains_in_nats() -> None:
         assert f.evidence.lm_gain > 0
 
 
-def test_the_model_reads_only_the_sentences_the_trigram_path_finds_spun() -> None:
+def test_the_model_does_not_read_a_text_the_trigram_path_finds_honest() -> None:
     m = neural.load(MODEL)
     before = m.tokens_evaluated
     assert unspin.restore(HONEST, model=MODEL).text == HONEST
     assert m.tokens_evaluated == before  # the cascade sent no sentence of it to the model
-    mixed = HONEST + " " + SPUN
-    r = unspin.restore(mixed, model=MODEL)
+    r = unspin.restore(HONEST + " " + SPUN, model=MODEL)
     assert m.tokens_evaluated > before
     assert r.fixes and all(f.start > len(HONEST) for f in r.fixes)
     assert r.text == HONEST + " " + ORIGINAL

@@ -21,7 +21,7 @@ from .errors import DataFileError
 from .fixes import DEFAULT_MIN_CONFIDENCE, Evidence, Fix, Restoration, apply_fixes
 from .lm import TRIGRAM, get_model, is_neural, resolve
 from .profile import Profile
-from .rescore import LN10, DocumentKey, Found, SentenceScorer, fix_article
+from .rescore import LN10, DocumentKey, Found, NeuralPriors, SentenceScorer, fix_article
 from .text import Token, match_case, paragraphs, sentences, tokenize, word_norms
 
 # Below this share of words known to the context model, the text is not treated as English.
@@ -141,8 +141,8 @@ def analyse(
     was rewritten: the E-step of decipherment over one document). With a neural ``model``
     the first pass is the same (the detector reads it); the fixes come from the neural
     path (:mod:`unspin.rescore`), with the same document boost, in the sentences where the
-    trigram path makes a fix at least ``NeuralPriors.cascade_confidence`` sure (the cascade:
-    the model reads the rest of an honest text not at all).
+    trigram path makes a fix at least ``NeuralPriors.cascade_confidence`` sure when the block
+    looks honest (the cascade: the model reads the rest of an honest text not at all).
     """
     lm = get_model()
     scorer = SentenceScorer(neural.load(model), lm, channel) if is_neural(model) else None
@@ -160,7 +160,7 @@ def analyse(
             # honest less (the neural path's own floor, NeuralPriors.honest_penalty)
             nboost = max(boost, -scorer.priors.honest_penalty) * LN10 if two_pass else 0.0
             second = _decode_block(text, lattices, boost) if two_pass and boost > 0 else []
-            sure = _cascade(found + second, doc_logit, scorer.priors.cascade_confidence)
+            sure = _cascade(found + second, doc_logit, scorer.priors)
             found = _neural_block(text, block, scorer, doc, nboost, sure, progress)
             fixes = [
                 r.fix(calibration.confidence(r.evidence, doc_logit, neural=True)) for r in found
@@ -176,11 +176,13 @@ def analyse(
 
 
 def _cascade(
-    found: list[Replacement], doc_logit: float, floor: float
+    found: list[Replacement], doc_logit: float, priors: NeuralPriors
 ) -> Callable[[int, int], bool]:
-    """Which sentences (start, end offsets) the neural model reads: those where the trigram
-    path's fixes include one at least ``floor`` sure (every sentence when ``floor`` <= 0)."""
-    if floor <= 0:
+    """Which sentences (start, end offsets) of a block the neural model reads: every one in a
+    block that looks spun (log-odds above ``priors.cascade_logit``), else those where the
+    trigram path's fixes include one at least ``priors.cascade_confidence`` sure."""
+    floor = priors.cascade_confidence
+    if floor <= 0 or doc_logit > priors.cascade_logit:
         return lambda start, end: True
     at = sorted(r.start for r in found if calibration.confidence(r.evidence, doc_logit) >= floor)
 
@@ -289,7 +291,7 @@ def candidate_spans(
             ]
             found, _, doc_logit, boost = _first_pass(text, block, lattices, channel)
             found += _decode_block(text, lattices, boost) if boost > 0 else []
-            read = _cascade(found, doc_logit, scorer.priors.cascade_confidence)
+            read = _cascade(found, doc_logit, scorer.priors)
         for _, toks in block:
             for sent in sentences(toks):
                 if read is not None and not read(sent[0].start, sent[-1].end):
