@@ -108,17 +108,6 @@ def test_neural_restore_fixes_the_spinner_and_explains_in_nats() -> None:
         assert f.evidence.lm_gain > 0
 
 
-def test_the_model_does_not_read_a_text_the_trigram_path_finds_honest() -> None:
-    m = neural.load(MODEL)
-    before = m.tokens_evaluated
-    assert unspin.restore(HONEST, model=MODEL).text == HONEST
-    assert m.tokens_evaluated == before  # the cascade sent no sentence of it to the model
-    r = unspin.restore(HONEST + " " + SPUN, model=MODEL)
-    assert m.tokens_evaluated > before
-    assert r.fixes and all(f.start > len(HONEST) for f in r.fixes)
-    assert r.text == HONEST + " " + ORIGINAL
-
-
 # Written for this test: a heavily spun sentence, where most words sit beside other spun words.
 HEAVY = (
     "The head of state has actually stated that the battle will certainly finish quickly as "
@@ -376,16 +365,11 @@ def test_a_spun_name_is_restored_as_the_name_is_written() -> None:
 
 
 def test_a_british_spelling_is_never_offered_its_american_one() -> None:
-    from unspin.channel import default_channel
-    from unspin.lm import get_model
-    from unspin.rescore import SentenceScorer
-    from unspin.text import tokenize
+    from unspin.restorer import candidate_spans, channel_for
 
     text = "When I run the programme with a small file, the colour of the output changes."
-    scorer = SentenceScorer(neural.load(MODEL), get_model(), default_channel())
-    at: dict[str, set[str]] = {}
-    for s, e, orig in scorer.candidates(text, tokenize(text)):
-        at.setdefault(text[s:e], set()).add(orig)
+    cands = candidate_spans(text, channel_for(None), model=MODEL)
+    at = {text[s:e]: c for (s, e), c in cands.items()}
     assert "program" not in at.get("programme", set())
     assert "color" not in at.get("colour", set())
     assert at.get("programme")  # the word still has its thesaurus neighbours

@@ -93,15 +93,6 @@ class NeuralPriors:
     # (log10): a small model prefers frequent words everywhere, and honest technical or legal
     # prose keeps its own
     honest_penalty: float = 1.0
-    # The cascade, in a block the trigram detector judges no more likely spun than honest
-    # (log-odds <= ``cascade_logit``: 90-97% of honest tune windows, 0-10% of those spun at
-    # rate 0.3): a sentence is read by the model only when the trigram path (both passes)
-    # makes a fix there at least ``cascade_confidence`` sure; the others are kept as written
-    # (0: read every sentence). A block that looks spun is read whole: the trigram path does
-    # not know an unseen spinner's swaps (applied to every block, the cascade cost the
-    # held-out profile 12 of its 27 points of fixed).
-    cascade_confidence: float = 0.05
-    cascade_logit: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

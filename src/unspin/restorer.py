@@ -8,7 +8,6 @@ confidence comes from its evidence (:mod:`unspin.calibration`). Fixes below
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from .errors import DataFileError
 from .fixes import DEFAULT_MIN_CONFIDENCE, Evidence, Fix, Restoration, apply_fixes
 from .lm import TRIGRAM, get_model, is_neural, resolve
 from .profile import Profile
-from .rescore import LN10, DocumentKey, Found, NeuralPriors, SentenceScorer, fix_article
+from .rescore import LN10, DocumentKey, Found, SentenceScorer, fix_article
 from .text import Token, match_case, paragraphs, sentences, tokenize, word_norms
 
 # Below this share of words known to the context model, the text is not treated as English.
@@ -140,9 +139,7 @@ def analyse(
     substitution made more likely in proportion (a spinner's rate is the prior that a word
     was rewritten: the E-step of decipherment over one document). With a neural ``model``
     the first pass is the same (the detector reads it); the fixes come from the neural
-    path (:mod:`unspin.rescore`), with the same document boost, in the sentences where the
-    trigram path makes a fix at least ``NeuralPriors.cascade_confidence`` sure when the block
-    looks honest (the cascade: the model reads the rest of an honest text not at all).
+    path (:mod:`unspin.rescore`), with the same document boost.
     """
     lm = get_model()
     scorer = SentenceScorer(neural.load(model), lm, channel) if is_neural(model) else None
@@ -151,17 +148,17 @@ def analyse(
         lattices = [
             Lattice(sent, lm, channel, doc) for _, toks in block for sent in sentences(toks)
         ]
-        found, feats, doc_logit, boost = _first_pass(text, block, lattices, channel)
+        found = _decode_block(text, lattices, 0.0)
         first = [r.evidence for r in found]
         keys = [r.spun.lower() for r in found]
         starts = [r.start for r in found]
+        feats, doc_logit = _document_evidence(text, block, first, keys)
+        boost = channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
         if scorer is not None:
             # a block that looks spun makes every substitution more likely, one that looks
             # honest less (the neural path's own floor, NeuralPriors.honest_penalty)
             nboost = max(boost, -scorer.priors.honest_penalty) * LN10 if two_pass else 0.0
-            second = _decode_block(text, lattices, boost) if two_pass and boost > 0 else []
-            sure = _cascade(found + second, doc_logit, scorer.priors)
-            found = _neural_block(text, block, scorer, doc, nboost, sure, progress)
+            found = _neural_block(text, block, scorer, doc, nboost, progress)
             fixes = [
                 r.fix(calibration.confidence(r.evidence, doc_logit, neural=True)) for r in found
             ]
@@ -175,38 +172,18 @@ def analyse(
         yield BlockAnalysis(first, keys, feats, doc_logit, fixes, starts)
 
 
-def _cascade(
-    found: list[Replacement], doc_logit: float, priors: NeuralPriors
-) -> Callable[[int, int], bool]:
-    """Which sentences (start, end offsets) of a block the neural model reads: every one in a
-    block that looks spun (log-odds above ``priors.cascade_logit``), else those where the
-    trigram path's fixes include one at least ``priors.cascade_confidence`` sure."""
-    floor = priors.cascade_confidence
-    if floor <= 0 or doc_logit > priors.cascade_logit:
-        return lambda start, end: True
-    at = sorted(r.start for r in found if calibration.confidence(r.evidence, doc_logit) >= floor)
-
-    def read(start: int, end: int) -> bool:
-        i = bisect_left(at, start)
-        return i < len(at) and at[i] < end
-
-    return read
-
-
 def _neural_block(
     text: str,
     block: list[tuple[int, list[Token]]],
     scorer: SentenceScorer,
     doc: DocStats,
     boost: float,
-    read_sentence: Callable[[int, int], bool] = lambda start, end: True,
     progress: Progress | None = None,
 ) -> list[Replacement]:
     """The neural path over one block: sentence by sentence, each read after the restored
-    sentence before it, across paragraphs; a sentence ``read_sentence`` passes over (the
-    cascade) is kept as written. In a block that looks spun (``boost`` > 0) the model's
-    verdicts on each substitution are pooled over the block (the spinner's key), and the
-    sentences where a substitution recurs are chosen again with that evidence."""
+    sentence before it, across paragraphs. In a block that looks spun (``boost`` > 0) the
+    model's verdicts on each substitution are pooled over the block (the spinner's key), and
+    the sentences where a substitution recurs are chosen again with that evidence."""
     p = scorer.priors
     key = DocumentKey(p.key_weight, p.key_clip) if boost > 0 and p.key_weight > 0 else None
     read: list[tuple[list[Token], str, list[Found]]] = []  # sentence, its context, fixes
@@ -216,14 +193,11 @@ def _neural_block(
     context = ""
     for _, toks in block:
         for sent in sentences(toks):
-            s0, s1 = sent[0].start, sent[-1].end
-            if read_sentence(s0, s1):
-                fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, observe=key)
-                read.append((sent, context, fs))
-            else:
-                fs = []
+            fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, observe=key)
+            read.append((sent, context, fs))
             if progress is not None:
                 progress(sum(1 for t in sent if t.is_word))
+            s0, s1 = sent[0].start, sent[-1].end
             context = apply_fixes(
                 text[s0:s1],
                 [Fix(f.start - s0, f.end - s0, f.spun, f.original, 1.0, f.evidence) for f in fs],
@@ -237,18 +211,6 @@ def _neural_block(
         found += [Replacement(f.start, f.end, f.spun, f.original, f.evidence) for f in fs]
     scorer.forget()
     return found
-
-
-def _first_pass(
-    text: str, block: list[tuple[int, list[Token]]], lattices: list[Lattice], channel: Channel
-) -> tuple[list[Replacement], dict[str, float], float, float]:
-    """The trigram path's first pass over a block, with the plain priors: its replacements,
-    the block's features and spin log-odds, and the boost (log10) a second pass decodes with."""
-    found = _decode_block(text, lattices, 0.0)
-    feats, doc_logit = _document_evidence(
-        text, block, [r.evidence for r in found], [r.spun.lower() for r in found]
-    )
-    return found, feats, doc_logit, channel.priors.spun_document_boost * min(doc_logit, 4.0) / 4.0
 
 
 def _decode_block(text: str, lattices: list[Lattice], boost: float) -> list[Replacement]:
@@ -277,25 +239,15 @@ def candidate_spans(
 ) -> dict[tuple[int, int], set[str]]:
     """Every candidate original the restorer considers, by spun span (start, end): what the
     benchmarks measure candidate recall on. The trigram path's are the channel's; the neural
-    path's are the thesaurus neighbourhood and the model's own expectations, in the sentences
-    its cascade reads (none in the others)."""
+    path adds the thesaurus neighbourhood and the model's own expectations."""
     lm = get_model()
     out: dict[tuple[int, int], set[str]] = {}
     scorer = SentenceScorer(neural.load(model), lm, channel) if is_neural(model) else None
     for block in _blocks(text):
         doc = DocStats([t for _, toks in block for t in toks], lm, channel.priors)
-        read = None
-        if scorer is not None:
-            lattices = [
-                Lattice(sent, lm, channel, doc) for _, toks in block for sent in sentences(toks)
-            ]
-            found, _, doc_logit, boost = _first_pass(text, block, lattices, channel)
-            found += _decode_block(text, lattices, boost) if boost > 0 else []
-            read = _cascade(found, doc_logit, scorer.priors)
         for _, toks in block:
             for sent in sentences(toks):
-                if read is not None and not read(sent[0].start, sent[-1].end):
-                    continue
+                if scorer is not None:
                     for start, end, orig in scorer.candidates(text, sent, doc=doc):
                         out.setdefault((start, end), set()).add(orig)
                     continue
