@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from . import lexicon, rules
+from . import lexicon, rules, terms
 from .lm import get_model
 from .profile import Profile
 
@@ -176,6 +176,10 @@ class Priors:
     # times the activation): the block's spinner applies its own key.
     family_rival: float = 1.5
     tortured_phrase: float = -0.6
+    # a known term of the list whose words the span's line up with (unspin.terms), less per
+    # loose link
+    known_term: float = -1.2
+    term_loose: float = 0.5
     tortured_word: float = -1.9  # plus support bonus
     tortured_support: float = 0.25  # per log10 of the pairs supporting a word rule
     thesaurus: float = -2.6  # plus agreement bonus, minus rank
@@ -202,15 +206,23 @@ Source = Callable[[str, "Channel"], list[Candidate]]
 # skips, without asking each source, the many word pairs and triples that none of them knows.
 # The profile source's keys are the channel's own profile rules.
 Keys = Callable[[], Iterable[str]]
+# A source that matches phrases loosely (no fixed keys) says instead, cheaply, whether it may
+# answer a multi-word phrase.
+MayKnow = Callable[[tuple[str, ...]], bool]
 SOURCES: dict[str, Source] = {}
 SOURCE_KEYS: dict[str, Keys] = {}
+SOURCE_MAY_KNOW: dict[str, MayKnow] = {}
 
 
-def source(name: str, keys: Keys | None = None) -> Callable[[Source], Source]:
+def source(
+    name: str, keys: Keys | None = None, may_know: MayKnow | None = None
+) -> Callable[[Source], Source]:
     def register(fn: Source) -> Source:
         SOURCES[name] = fn
         if keys is not None:
             SOURCE_KEYS[name] = keys
+        if may_know is not None:
+            SOURCE_MAY_KNOW[name] = may_know
         return fn
 
     return register
@@ -341,6 +353,19 @@ def _from_tortured(key: str, ch: Channel) -> list[Candidate]:
     return out
 
 
+@source("term", may_know=terms.may_match)
+def _from_terms(key: str, ch: Channel) -> list[Candidate]:
+    """A known term of the paper-mill list whose words the span's line up with
+    (:mod:`unspin.terms`); proposed as the list's own knowledge ("tortured")."""
+    if " " not in key:
+        return []
+    p = ch.priors
+    return [
+        Candidate(m.term, p.known_term - p.term_loose * m.weak, "tortured", m.note)
+        for m in terms.matches(tuple(key.split()))
+    ]
+
+
 @source("thesaurus", keys=lexicon.forms)
 def _from_thesaurus(key: str, ch: Channel) -> list[Candidate]:
     if key in STOPWORDS:
@@ -404,6 +429,9 @@ class Channel:
         base = phrase[:-2] if phrase.endswith("'s") else phrase
         if phrase in index or base in index:
             return True
+        words = tuple(phrase.split())
+        if any(SOURCE_MAY_KNOW[n](words) for n in self.sources if n in SOURCE_MAY_KNOW):
+            return True
         if self.profile is None or "profile" not in self.sources:
             return False
         return phrase in self.profile.rules or base in self.profile.rules
@@ -414,7 +442,7 @@ def _phrase_index(sources: tuple[str, ...]) -> dict[str, None] | None:
     """The multi-word keys that the sources with fixed tables among ``sources`` may answer;
     None if one of them cannot list its keys. A dict, not a set: a dict of strings is not
     scanned by the cyclic garbage collector."""
-    fixed = [name for name in sources if name != "profile"]
+    fixed = [name for name in sources if name != "profile" and name not in SOURCE_MAY_KNOW]
     if any(name not in SOURCE_KEYS for name in fixed):
         return None
     return dict.fromkeys(k for name in fixed for k in SOURCE_KEYS[name]() if " " in k)
