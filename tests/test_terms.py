@@ -12,7 +12,7 @@ SPUN = (
     "We trained a classifier for image acknowledgment on a small test arrangement of photographs."
 )
 ORIGINAL = "We trained a classifier for image recognition on a small test set of photographs."
-HONEST = "The large data files were copied to the server before the image processing step began."
+HONEST = "Years of smoking left him with a lung disease that made the stairs hard to climb."
 
 
 def test_a_spun_term_is_restored_with_its_evidence() -> None:
@@ -25,8 +25,9 @@ def test_a_spun_term_is_restored_with_its_evidence() -> None:
 
 
 def test_a_phrase_one_synonym_from_a_term_in_honest_text_is_kept() -> None:
-    # "large data" lines up with "big data", but the sentence reads well as it is
-    assert any(m.term == ("big", "data") for m in terms.matches(("large", "data")))
+    # "lung disease" lines up with "lung cancer" (a listed paper-mill swap), but the sentence
+    # reads well as it is
+    assert any(m.term == ("lung", "cancer") for m in terms.matches(("lung", "disease")))
     assert unspin.restore(HONEST, model="trigram").text == HONEST
 
 

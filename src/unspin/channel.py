@@ -176,10 +176,8 @@ class Priors:
     # times the activation): the block's spinner applies its own key.
     family_rival: float = 1.5
     tortured_phrase: float = -0.6
-    # a known term of the list whose words the span's line up with (unspin.terms), less per
-    # loose link
+    # a known term of the list whose words the span's line up with (unspin.terms)
     known_term: float = -1.2
-    term_loose: float = 0.5
     tortured_word: float = -1.9  # plus support bonus
     tortured_support: float = 0.25  # per log10 of the pairs supporting a word rule
     thesaurus: float = -2.6  # plus agreement bonus, minus rank
@@ -361,7 +359,7 @@ def _from_terms(key: str, ch: Channel) -> list[Candidate]:
         return []
     p = ch.priors
     return [
-        Candidate(m.term, p.known_term - p.term_loose * m.weak, "tortured", m.note)
+        Candidate(m.term, p.known_term, "tortured", m.note)
         for m in terms.matches(tuple(key.split()))
     ]
 

@@ -2,8 +2,10 @@
 
 A spinner run over a scientific paper does not know that "big data" or "image recognition" is
 a term: it writes "huge information" and "image acknowledgment". Such a span lines up with the
-term word for word: the function words as they were, each content word the same, a thesaurus
-neighbour, or the original of a paper-mill word substitution. :func:`matches` finds the terms
+term word for word: the function words as they were, each content word the same (or its plural
+or other spelling) or the original of a word substitution the list shows paper mills make.
+(Any thesaurus neighbour was too loose: honest prose then read "charged form" as a spun
+"emotional state" and "Confederate States" as "United States".) :func:`matches` finds the terms
 a span may stand for; the channel proposes them (the ``term`` source) and the context model,
 which reads the term in its sentence, decides.
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from . import lexicon, names, rules
+from . import names, rules
 
 MAX_WORDS = 4
 # words a term keeps as they are (a spinner leaves them alone too)
@@ -29,18 +31,13 @@ class TermMatch:
     """A known term that the spun words may stand for."""
 
     term: tuple[str, ...]
-    changed: int  # content words that differ from the term's
-    weak: int  # of those, the ones only a single loose thesaurus link (Moby's) gives
+    changed: int  # content words that differ from the term's (each a listed substitution)
 
     @property
     def note(self) -> str:
         """The evidence, in words."""
-        loose = f", {self.weak} loosely" if self.weak else ""
         s = "s" if self.changed > 1 else ""
-        return (
-            f"known term of the paper-mill list, {self.changed} word{s} replaced by a "
-            f"synonym{loose}"
-        )
+        return f"known term of the paper-mill list, {self.changed} word{s} swapped as mills do"
 
 
 @cache
@@ -72,55 +69,56 @@ def _word_originals(spun: str) -> frozenset[str]:
 @lru_cache(maxsize=1 << 14)
 def _heads(first: str) -> frozenset[str]:
     """Words a term may start with when a spun span starts with ``first``."""
-    return frozenset({first, *lexicon.neighbours(first), *_word_originals(first)})
+    return frozenset({first, *_word_originals(first)})
 
 
 @lru_cache(maxsize=1 << 16)
-def _link(spun: str, original: str) -> int:
-    """How a spun content word stands to a term's word (names.SAME, STRONG, WEAK or NONE):
-    a paper-mill word substitution the list knows is a strong link."""
+def _swapped(spun: str, original: str) -> bool | None:
+    """Does a spun content word stand for a term's word: False if it is the same word (or its
+    plural or other spelling), True if it is a word substitution the list knows, else None."""
     if original in _word_originals(spun):
-        return names.STRONG
-    return names.link(spun, original)
+        return True
+    return False if names.link(spun, original) == names.SAME else None
 
 
 @lru_cache(maxsize=1 << 16)
 def matches(words: tuple[str, ...]) -> tuple[TermMatch, ...]:
     """The known terms the lower-case ``words`` may be a spun copy of: as many words, the
-    function words as they are, every content word the same or linked (at least one changed,
-    one through a strong link, a loose link only in a term of three words or more). Words that
-    are themselves a known term are left alone."""
+    function words as they are, every content word the same or a listed substitution of the
+    term's (at least one). Words that are themselves a known term are left alone."""
     n = len(words)
-    if not 2 <= n <= MAX_WORDS or words in _terms() or words[0] in FUNCTION_WORDS:
+    if not may_match(words) or words in _terms():
         return ()
     index = _index()
     out: list[TermMatch] = []
     for head in _heads(words[0]):
         for term in index.get((n, head), ()):
-            changed = weak = strong = 0
+            changed = 0
             for s, o in zip(words, term, strict=True):
                 if s in FUNCTION_WORDS or o in FUNCTION_WORDS:
                     if s != o:
                         break
                     continue
-                kind = _link(s, o)
-                if kind == names.NONE:
+                swapped = _swapped(s, o)
+                if swapped is None:
                     break
-                if kind != names.SAME:
-                    changed += 1
-                    weak += kind == names.WEAK
-                    strong += kind == names.STRONG
+                changed += swapped
             else:
-                if changed and strong and (not weak or (n >= 3 and weak == 1)):
-                    out.append(TermMatch(term, changed, weak))
-    out.sort(key=lambda m: (m.weak, -m.changed, m.term))
+                if changed:
+                    out.append(TermMatch(term, changed))
+    out.sort(key=lambda m: (-m.changed, m.term))
     return tuple(out)
 
 
 def may_match(words: tuple[str, ...]) -> bool:
     """Cheap: could some term of this length start like ``words``?"""
-    n = len(words)
-    if not 2 <= n <= MAX_WORDS or words[0] in FUNCTION_WORDS:
-        return False
+    return 2 <= len(words) <= MAX_WORDS and len(words) in _lengths_from(words[0])
+
+
+@lru_cache(maxsize=1 << 16)
+def _lengths_from(first: str) -> frozenset[int]:
+    """The lengths of the terms a span starting with ``first`` may stand for."""
+    if first in FUNCTION_WORDS:
+        return frozenset()
     index = _index()
-    return any((n, h) in index for h in _heads(words[0]))
+    return frozenset(n for h in _heads(first) for n in range(2, MAX_WORDS + 1) if (n, h) in index)
