@@ -127,7 +127,8 @@ _SPELLING = tuple(
 
 
 @lru_cache(maxsize=1 << 16)
-def _american(word: str) -> str:
+def american(word: str) -> str:
+    """A word in American spelling (British endings mapped: -our, -ence, -ise, ...)."""
     for pattern, repl in _SPELLING:
         word = pattern.sub(repl, word)
     return word
@@ -136,10 +137,11 @@ def _american(word: str) -> str:
 def spelling_variant(a: str, b: str) -> bool:
     """Are ``a`` and ``b`` one word in its British and American spellings?"""
     # (the two spellings differ only near the end: most pairs are told apart by their start)
-    return a != b and a[:3] == b[:3] and _american(a) == _american(b)
+    return a != b and a[:3] == b[:3] and american(a) == american(b)
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """A plural's singular, roughly (a trailing s, not ss, dropped)."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
@@ -149,7 +151,7 @@ def link(spun: str, original: str) -> int:
     spelling), STRONG or WEAK thesaurus neighbours, or NONE."""
     if spun.endswith("'s") and original.endswith("'s"):
         spun, original = spun[:-2], original[:-2]  # "Individuals's" and "People's"
-    if spun == original or _singular(spun) == _singular(original):
+    if spun == original or singular(spun) == singular(original):
         return SAME
     if spelling_variant(spun, original):
         return SAME  # one word in two spellings
@@ -157,7 +159,7 @@ def link(spun: str, original: str) -> int:
     if bits:
         strong = bits & _STRONG_BITS or bits.bit_count() >= 2
         return STRONG if strong else WEAK
-    if lexicon.link_bits(_singular(spun), _singular(original)):
+    if lexicon.link_bits(singular(spun), singular(original)):
         return WEAK
     return NONE
 
@@ -175,7 +177,7 @@ def _starting_near(
     a function word (which only a span with that same word can match) and the content words."""
     index = _index()
     near = _near_first()
-    heads = {first, *near.get(first, "").split(), *near.get(_singular(first), "").split()}
+    heads = {first, *near.get(first, "").split(), *near.get(singular(first), "").split()}
     groups: dict[str, list[_Entry]] = {}
     for head in heads:
         for entry in index.get(head, ()):

@@ -78,10 +78,11 @@ def _swapped(spun: str, original: str) -> bool | None:
     plural or other spelling), True if it is a word substitution the list knows, else None."""
     if original in _word_originals(spun):
         return True
-    return False if names.link(spun, original) == names.SAME else None
+    if spun == original or names.singular(spun) == names.singular(original):
+        return False
+    return False if names.spelling_variant(spun, original) else None
 
 
-@lru_cache(maxsize=1 << 16)
 def matches(words: tuple[str, ...]) -> tuple[TermMatch, ...]:
     """The known terms the lower-case ``words`` may be a spun copy of: as many words, the
     function words as they are, every content word the same or a listed substitution of the
@@ -111,14 +112,40 @@ def matches(words: tuple[str, ...]) -> tuple[TermMatch, ...]:
 
 
 def may_match(words: tuple[str, ...]) -> bool:
-    """Cheap: could some term of this length start like ``words``?"""
-    return 2 <= len(words) <= MAX_WORDS and len(words) in _lengths_from(words[0])
+    """Cheap: could some term of this length start like ``words`` (its first two words)? What
+    the channel asks before it reads its sources."""
+    n = len(words)
+    if not 2 <= n <= MAX_WORDS:
+        return False
+    seconds = _seconds_after(words[0], n)
+    return bool(seconds) and not seconds.isdisjoint(_stands_for(words[1]))
 
 
 @lru_cache(maxsize=1 << 16)
-def _lengths_from(first: str) -> frozenset[int]:
-    """The lengths of the terms a span starting with ``first`` may stand for."""
+def _seconds_after(first: str, n: int) -> frozenset[str]:
+    """The second words (normal forms) of the terms of ``n`` words a span starting with
+    ``first`` may stand for."""
     if first in FUNCTION_WORDS:
         return frozenset()
-    index = _index()
-    return frozenset(n for h in _heads(first) for n in range(2, MAX_WORDS + 1) if (n, h) in index)
+    seconds = _second_words()
+    return frozenset().union(*(seconds.get((n, h), ()) for h in _heads(first)))
+
+
+def _normal(word: str) -> str:
+    """A word's singular in American spelling: what two forms of one word share."""
+    return names.american(names.singular(word))
+
+
+@lru_cache(maxsize=1 << 16)
+def _stands_for(spun: str) -> frozenset[str]:
+    """The term words (normal forms) a spun word may stand for."""
+    return frozenset({_normal(spun), *(_normal(o) for o in _word_originals(spun))})
+
+
+@cache
+def _second_words() -> dict[tuple[int, str], frozenset[str]]:
+    """(length, first word) -> the normal forms of the second words of those terms."""
+    out: dict[tuple[int, str], set[str]] = {}
+    for (n, head), group in _index().items():
+        out.setdefault((n, head), set()).update(_normal(t[1]) for t in group)
+    return {k: frozenset(v) for k, v in out.items()}
