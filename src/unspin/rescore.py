@@ -67,10 +67,6 @@ class NeuralPriors:
     document_weight: float = 0.5 * LN10  # per log10 of the document's LLR for the rule
     margin: float = 0.0  # gain + prior must exceed this
     screen: float = -3.0  # first-token gain + prior needed to be rescored
-    # the screen reads only a word's first token: a rare word whose first piece is a common
-    # word (" as" of "asphyxiation") looks likely; each token past one per word costs this much
-    # (the spun wording's own extra tokens count for it)
-    screen_per_token: float = 0.0
     per_span: int = 2  # candidates rescored per span
     # the model's own expectations considered at a word (0: none). Off: two thesaurus steps
     # through Moby link almost any two words, and in a heavily spun sentence the model's
@@ -463,10 +459,6 @@ class SentenceScorer:
             d = dists[pr.first]
             g0 = float(d[cand_ids[0]] - d[ids[starts[u0]]])
             s = g0 + pr.prior
-            if p.screen_per_token:
-                spun_ids = starts[unit_of_word[pr.last - 1] + 1] - starts[u0]
-                extra = (len(cand_ids) - len(pr.words)) - (spun_ids - (pr.last - pr.first))
-                s -= p.screen_per_token * extra
             if s > p.screen:
                 by_span.setdefault((pr.first, pr.last), []).append((s, g0, pr, cand_ids))
         variants: list[tuple[int, list[int]]] = []
