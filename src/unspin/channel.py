@@ -427,12 +427,18 @@ class Channel:
         base = phrase[:-2] if phrase.endswith("'s") else phrase
         if phrase in index or base in index:
             return True
-        words = tuple(phrase.split())
-        if any(SOURCE_MAY_KNOW[n](words) for n in self.sources if n in SOURCE_MAY_KNOW):
-            return True
+        for ask in _loose(self.sources):
+            if ask(tuple(phrase.split())) or (base != phrase and ask(tuple(base.split()))):
+                return True
         if self.profile is None or "profile" not in self.sources:
             return False
         return phrase in self.profile.rules or base in self.profile.rules
+
+
+@cache
+def _loose(sources: tuple[str, ...]) -> tuple[MayKnow, ...]:
+    """What the loose sources among ``sources`` ask of a multi-word phrase."""
+    return tuple(SOURCE_MAY_KNOW[n] for n in sources if n in SOURCE_MAY_KNOW)
 
 
 @cache
@@ -440,7 +446,12 @@ def _phrase_index(sources: tuple[str, ...]) -> dict[str, None] | None:
     """The multi-word keys that the sources with fixed tables among ``sources`` may answer;
     None if one of them cannot list its keys. A dict, not a set: a dict of strings is not
     scanned by the cyclic garbage collector."""
-    fixed = [name for name in sources if name != "profile" and name not in SOURCE_MAY_KNOW]
+    # (a loose source, which says itself what it may answer, has no keys to list)
+    fixed = [
+        name
+        for name in sources
+        if name != "profile" and not (name in SOURCE_MAY_KNOW and name not in SOURCE_KEYS)
+    ]
     if any(name not in SOURCE_KEYS for name in fixed):
         return None
     return dict.fromkeys(k for name in fixed for k in SOURCE_KEYS[name]() if " " in k)

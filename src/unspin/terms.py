@@ -42,21 +42,33 @@ class TermMatch:
 
 @cache
 def _terms() -> frozenset[tuple[str, ...]]:
-    """The list's multi-word originals (lower case, words only)."""
+    """The list's multi-word originals (lower case, words only, not starting with a function
+    word: "in this study" is a phrase, not a term)."""
     out = set()
     for original, _ in rules.tortured().phrases.values():
         words = tuple(original.lower().split())
-        if 2 <= len(words) <= MAX_WORDS and all(w.replace("-", "").isalpha() for w in words):
+        if (
+            2 <= len(words) <= MAX_WORDS
+            and words[0] not in FUNCTION_WORDS
+            and all(w.isalpha() for w in words)
+        ):
             out.add(words)
     return frozenset(out)
 
 
 @cache
+def _normal_terms() -> frozenset[tuple[str, ...]]:
+    """The terms in normal forms (:func:`_normal`): what a span that is itself a term, in
+    any of its forms, matches."""
+    return frozenset(tuple(map(_normal, t)) for t in _terms())
+
+
+@cache
 def _index() -> dict[tuple[int, str], tuple[tuple[str, ...], ...]]:
-    """(length, first word) -> the terms of that length starting with that word."""
+    """(length, first word's normal form) -> the terms of that length starting with it."""
     out: dict[tuple[int, str], list[tuple[str, ...]]] = {}
     for term in sorted(_terms()):
-        out.setdefault((len(term), term[0]), []).append(term)
+        out.setdefault((len(term), _normal(term[0])), []).append(term)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -64,12 +76,6 @@ def _index() -> dict[tuple[int, str], tuple[tuple[str, ...], ...]]:
 def _word_originals(spun: str) -> frozenset[str]:
     """The single-word originals the list's word-level substitutions give ``spun``."""
     return frozenset(o for o, _, _ in rules.tortured().words.get(spun, ()) if " " not in o)
-
-
-@lru_cache(maxsize=1 << 14)
-def _heads(first: str) -> frozenset[str]:
-    """Words a term may start with when a spun span starts with ``first``."""
-    return frozenset({first, *_word_originals(first)})
 
 
 @lru_cache(maxsize=1 << 16)
@@ -88,11 +94,11 @@ def matches(words: tuple[str, ...]) -> tuple[TermMatch, ...]:
     function words as they are, every content word the same or a listed substitution of the
     term's (at least one). Words that are themselves a known term are left alone."""
     n = len(words)
-    if not may_match(words) or words in _terms():
+    if not may_match(words) or tuple(map(_normal, words)) in _normal_terms():
         return ()
     index = _index()
     out: list[TermMatch] = []
-    for head in _heads(words[0]):
+    for head in _stands_for(words[0]):
         for term in index.get((n, head), ()):
             changed = 0
             for s, o in zip(words, term, strict=True):
@@ -128,7 +134,7 @@ def _seconds_after(first: str, n: int) -> frozenset[str]:
     if first in FUNCTION_WORDS:
         return frozenset()
     seconds = _second_words()
-    return frozenset().union(*(seconds.get((n, h), ()) for h in _heads(first)))
+    return frozenset().union(*(seconds.get((n, h), ()) for h in _stands_for(first)))
 
 
 def _normal(word: str) -> str:
@@ -144,8 +150,5 @@ def _stands_for(spun: str) -> frozenset[str]:
 
 @cache
 def _second_words() -> dict[tuple[int, str], frozenset[str]]:
-    """(length, first word) -> the normal forms of the second words of those terms."""
-    out: dict[tuple[int, str], set[str]] = {}
-    for (n, head), group in _index().items():
-        out.setdefault((n, head), set()).update(_normal(t[1]) for t in group)
-    return {k: frozenset(v) for k, v in out.items()}
+    """(length, first word's normal form) -> the normal forms of those terms' second words."""
+    return {k: frozenset(_normal(t[1]) for t in group) for k, group in _index().items()}
