@@ -12,7 +12,7 @@ SPUN = (
     "We trained a classifier for image acknowledgment on a small test arrangement of photographs."
 )
 ORIGINAL = "We trained a classifier for image recognition on a small test set of photographs."
-HONEST = "Years of smoking left him with a lung disease that made the stairs hard to climb."
+HONEST = "The study reviewed the clinical records of 200 patients admitted to the hospital."
 
 
 def test_a_spun_term_is_restored_with_its_evidence() -> None:
@@ -24,10 +24,10 @@ def test_a_spun_term_is_restored_with_its_evidence() -> None:
     assert unspin.apply_fixes(SPUN, r.fixes) == r.text
 
 
-def test_a_phrase_one_synonym_from_a_term_in_honest_text_is_kept() -> None:
-    # "lung disease" lines up with "lung cancer" (a listed paper-mill swap), but the sentence
-    # reads well as it is
-    assert any(m.term == ("lung", "cancer") for m in terms.matches(("lung", "disease")))
+def test_a_phrase_one_rare_swap_from_a_term_in_honest_text_is_kept() -> None:
+    # mills swapped "medical" for "clinical" in only two listed phrases: one such swap is not
+    # enough to read "clinical records" as a spun "medical records"
+    assert terms.matches(("clinical", "records")) == ()
     assert unspin.restore(HONEST, model="trigram").text == HONEST
 
 
@@ -45,7 +45,9 @@ def test_every_term_with_one_listed_swap_is_found_through_the_gate() -> None:
     # original; the channel's cheap gate must let every one of them through to the match
     by_original: dict[str, list[str]] = {}
     for spun, originals in rules.tortured().words.items():
-        for original, _, _ in originals:
+        for original, n, _ in originals:
+            if n < terms.SINGLE_SWAP_SUPPORT:
+                continue  # one rare swap alone does not make a match
             if " " not in spun and " " not in original and spun.isalpha():
                 by_original.setdefault(original, []).append(spun)
     tried = 0

@@ -22,6 +22,10 @@ from functools import cache, lru_cache
 from . import names, rules
 
 MAX_WORDS = 4
+# A term with a single word swapped is proposed only when the list shows that swap in at least
+# this many phrases ("acknowledgment" for "recognition": 30): an honest writer's "clinical
+# records" is one rare swap (2 phrases) from "medical records"
+SINGLE_SWAP_SUPPORT = 3
 # words a term keeps as they are (a spinner leaves them alone too)
 FUNCTION_WORDS = names.FUNCTION_WORDS | frozenset({"with", "by", "from", "as", "or"})
 
@@ -78,6 +82,11 @@ def _word_originals(spun: str) -> frozenset[str]:
     return frozenset(o for o, _, _ in rules.tortured().words.get(spun, ()) if " " not in o)
 
 
+def _support(spun: str, original: str) -> int:
+    """In how many listed phrases the mills swapped ``original`` for ``spun``."""
+    return max((n for o, n, _ in rules.tortured().words.get(spun, ()) if o == original), default=0)
+
+
 @lru_cache(maxsize=1 << 16)
 def _swapped(spun: str, original: str) -> bool | None:
     """Does a spun content word stand for a term's word: False if it is the same word (or its
@@ -92,7 +101,8 @@ def _swapped(spun: str, original: str) -> bool | None:
 def matches(words: tuple[str, ...]) -> tuple[TermMatch, ...]:
     """The known terms the lower-case ``words`` may be a spun copy of: as many words, the
     function words as they are, every content word the same or a listed substitution of the
-    term's (at least one). Words that are themselves a known term are left alone."""
+    term's (two, or one the list shows often: ``SINGLE_SWAP_SUPPORT``). Words that are
+    themselves a known term are left alone."""
     n = len(words)
     if not may_match(words) or tuple(map(_normal, words)) in _normal_terms():
         return ()
@@ -100,7 +110,7 @@ def matches(words: tuple[str, ...]) -> tuple[TermMatch, ...]:
     out: list[TermMatch] = []
     for head in _stands_for(words[0]):
         for term in index.get((n, head), ()):
-            changed = 0
+            changed = support = 0
             for s, o in zip(words, term, strict=True):
                 if s in FUNCTION_WORDS or o in FUNCTION_WORDS:
                     if s != o:
@@ -109,9 +119,11 @@ def matches(words: tuple[str, ...]) -> tuple[TermMatch, ...]:
                 swapped = _swapped(s, o)
                 if swapped is None:
                     break
-                changed += swapped
+                if swapped:
+                    changed += 1
+                    support = _support(s, o)
             else:
-                if changed:
+                if changed > 1 or (changed and support >= SINGLE_SWAP_SUPPORT):
                     out.append(TermMatch(term, changed))
     out.sort(key=lambda m: (-m.changed, m.term))
     return tuple(out)
