@@ -355,8 +355,6 @@ def _from_tortured(key: str, ch: Channel) -> list[Candidate]:
 def _from_terms(key: str, ch: Channel) -> list[Candidate]:
     """A known term of the paper-mill list whose words the span's line up with
     (:mod:`unspin.terms`); proposed as the list's own knowledge ("tortured")."""
-    if " " not in key:
-        return []
     p = ch.priors
     return [
         Candidate(m.term, p.known_term, "tortured", m.note)

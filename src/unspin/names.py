@@ -145,16 +145,19 @@ def singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+def same_word(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` one word: the same, one the other's plural, or its other spelling?"""
+    return a == b or singular(a) == singular(b) or spelling_variant(a, b)
+
+
 @lru_cache(maxsize=1 << 14)
 def link(spun: str, original: str) -> int:
     """How a spun content word stands to a name's word: SAME (also its plural or its other
     spelling), STRONG or WEAK thesaurus neighbours, or NONE."""
     if spun.endswith("'s") and original.endswith("'s"):
         spun, original = spun[:-2], original[:-2]  # "Individuals's" and "People's"
-    if spun == original or singular(spun) == singular(original):
+    if same_word(spun, original):
         return SAME
-    if spelling_variant(spun, original):
-        return SAME  # one word in two spellings
     bits = lexicon.link_bits(spun, original)
     if bits:
         strong = bits & _STRONG_BITS or bits.bit_count() >= 2

@@ -93,9 +93,7 @@ def _swapped(spun: str, original: str) -> bool | None:
     plural or other spelling), True if it is a word substitution the list knows, else None."""
     if original in _word_originals(spun):
         return True
-    if spun == original or names.singular(spun) == names.singular(original):
-        return False
-    return False if names.spelling_variant(spun, original) else None
+    return False if names.same_word(spun, original) else None
 
 
 def matches(words: tuple[str, ...]) -> tuple[TermMatch, ...]:
