@@ -35,12 +35,18 @@ from benchmarks.splits import TUNING_PROFILES, clean_docs, window  # noqa: E402
 from scripts.train_detector import fit_logistic  # noqa: E402
 
 from unspin import datafile  # noqa: E402
-from unspin.calibration import DOCUMENT_LOGIT_CLIP, FORMAT, VERSION  # noqa: E402
+from unspin.calibration import (  # noqa: E402
+    DOCUMENT_LOGIT_CLIP,
+    FORMAT,
+    NEURAL_SOURCES,
+    VERSION,
+)
 
 # Every fix has one source: thesaurus neighbours are the reference level (the intercept), and
-# each other source its own offset from them; a source the data has too few of to fit (known
-# names: synthetic spinners rarely swap two words of one) is read like a thesaurus neighbour.
-SOURCES = ["idiom", "tortured", "profile"]
+# each source of calibration.NEURAL_SOURCES its own offset from them; a source the data has too
+# few of to fit (known names: synthetic spinners rarely swap two words of one) is read like a
+# thesaurus neighbour.
+SOURCES = list(NEURAL_SOURCES)
 RATES = (0.15, 0.3, 0.5)
 
 

@@ -86,6 +86,24 @@ def test_a_file_without_the_neural_section_fails_for_the_neural_path(
         calibration.confidence(e, neural=True)
 
 
+def test_a_neural_calibration_fitted_with_other_source_levels_is_refused(
+    calibration_file: Path,
+) -> None:
+    packaged = json.loads(
+        (Path(calibration.__file__).parent / "data" / calibration.FILE).read_text()
+    )
+    e = ev("idiom", 1.0, -1.0)
+    calibration_file.write_text(json.dumps(packaged))
+    assert 0.0 < calibration.confidence(e, neural=True) < 1.0  # the packaged levels are read
+    # a file fitted when thesaurus neighbours had their own level is on another scale
+    packaged["neural"]["source_bias"]["thesaurus"] = -1.9
+    calibration_file.write_text(json.dumps(packaged))
+    calibration.params.cache_clear()
+    calibration._neural.cache_clear()
+    with pytest.raises(DataFileError, match="source levels .*calibrate_neural.py"):
+        calibration.confidence(e, neural=True)
+
+
 def test_a_missing_or_foreign_file_is_an_error_not_a_default(calibration_file: Path) -> None:
     e = ev("idiom", 1.0, -1.0)
     with pytest.raises(DataFileError, match="no such file"):

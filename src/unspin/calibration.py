@@ -34,13 +34,27 @@ DOCUMENT_LOGIT_CLIP = 4.0  # a document's evidence moves a fix's odds only so fa
 
 
 # The neural path's margins are larger and mean something else: its own parameters, in the
-# same file under "neural".
+# same file under "neural". Every fix has one source: thesaurus neighbours are the reference
+# level, and each of these sources has its own offset from them (scripts/calibrate_neural.py
+# fits exactly these; any other source, such as a known name, is read like a thesaurus
+# neighbour).
+NEURAL_SOURCES = ("idiom", "tortured", "profile")
+
+
 @cache
 def _neural() -> dict[str, Any]:
     p = params().get("neural")
     if not isinstance(p, dict):
         raise DataFileError(
             f"{packaged(FILE)}: no 'neural' calibration; run scripts/calibrate_neural.py"
+        )
+    levels = p.get("source_bias")
+    if not isinstance(levels, dict) or sorted(levels) != sorted(NEURAL_SOURCES):
+        # a file fitted with other source levels reads every fix on another scale
+        raise DataFileError(
+            f"{packaged(FILE)}: the 'neural' calibration has source levels "
+            f"{sorted(levels) if isinstance(levels, dict) else levels}, not "
+            f"{sorted(NEURAL_SOURCES)}; run scripts/calibrate_neural.py"
         )
     return p
 
