@@ -42,11 +42,9 @@ from unspin.calibration import (  # noqa: E402
     VERSION,
 )
 
-# Every fix has one source: thesaurus neighbours are the reference level (the intercept), and
-# each source of calibration.NEURAL_SOURCES its own offset from them; a source the data has too
+# The sources with their own offset are calibration.NEURAL_SOURCES; a source the data has too
 # few of to fit (known names: synthetic spinners rarely swap two words of one) is read like a
-# thesaurus neighbour.
-SOURCES = list(NEURAL_SOURCES)
+# thesaurus neighbour, the reference level.
 RATES = (0.15, 0.3, 0.5)
 
 
@@ -77,7 +75,7 @@ def main() -> None:
                 ys.append(int(want is not None))
                 xs.append(
                     [f.evidence.lm_gain + f.evidence.channel, doc]
-                    + [float(f.evidence.source == s) for s in SOURCES]
+                    + [float(f.evidence.source == s) for s in NEURAL_SOURCES]
                 )
 
     k = 0
@@ -103,7 +101,7 @@ def main() -> None:
     cal["neural"] = {
         "a": a,
         "b": offset,
-        "source_bias": {s: float(w[i + 2] / scale[i + 2]) for i, s in enumerate(SOURCES)},
+        "source_bias": {s: float(w[i + 2] / scale[i + 2]) for i, s in enumerate(NEURAL_SOURCES)},
         "document": float(w[1] / scale[1]),
         "model": args.model,
         "trained_on": f"{len(y)} proposed fixes, {int(y.sum())} correct (tune split)",
