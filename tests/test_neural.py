@@ -373,3 +373,31 @@ def test_a_british_spelling_is_never_offered_its_american_one() -> None:
     assert "program" not in at.get("programme", set())
     assert "color" not in at.get("colour", set())
     assert at.get("programme")  # the word still has its thesaurus neighbours
+
+
+def _prior(text: str, spun: str, original: str, collocation: float) -> float:
+    """The prior the neural path gives ``original`` in place of ``spun`` in ``text``."""
+    from unspin.rescore import NeuralPriors, SentenceScorer
+    from unspin.restorer import channel_for
+    from unspin.text import tokenize
+
+    priors = NeuralPriors(collocation=collocation)
+    scorer = SentenceScorer(neural.load(MODEL), lm.get_model(), channel_for(None), priors)
+    read, _ = scorer.scored(text, tokenize(text))
+    assert read is not None
+    at = text.index(spun)
+    # where several sources propose it, the best prior stands for them (as the scorer reads it)
+    return max(
+        pr.prior
+        for pr in read.proposals
+        if read.words[pr.first].start == at and pr.last == pr.first + 1 and pr.words == (original,)
+    )
+
+
+def test_an_honest_collocation_weighs_against_a_synonym_and_a_broken_one_does_not() -> None:
+    # 'object code' is a term the trigram has seen; 'target code' is not one
+    text = "You may distribute the object code of the program with its source code."
+    assert _prior(text, "object", "target", 0.5) < _prior(text, "object", "target", 0.0) - 1.0
+    # 'Russian pressures' (a spinner's 'Russian forces') is no collocation to protect
+    spun = "The Russian pressures withdrew from the city after the battle."
+    assert _prior(spun, "pressures", "forces", 0.5) == _prior(spun, "pressures", "forces", 0.0)
