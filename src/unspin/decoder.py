@@ -158,7 +158,7 @@ class Lattice:
             if option is None:
                 continue
             c = Candidate(option[0], prior, option[2], option[3])
-            gain = _local_gain(decoded, d, len(words), tuple(norms[i : i + length]), lm)
+            gain = local_gain(decoded, d, len(words), tuple(norms[i : i + length]), lm)
             choices.append(Choice(i, i + length, c, gain))
         return choices
 
@@ -358,7 +358,7 @@ def _next(lm: ContextModel, right: str, words: tuple[str, ...], h1: str) -> floa
     return lm.logp(right, words[-1], prev)
 
 
-def _local_gain(
+def local_gain(
     decoded: list[str], d: int, k: int, spun: tuple[str, ...], lm: ContextModel
 ) -> float:
     """Context-model gain of ``decoded[d:d+k]`` against the spun words, in the decoded context."""

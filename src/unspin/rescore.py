@@ -34,10 +34,10 @@ import numpy as np
 
 from . import lexicon, names
 from .channel import MAX_SPAN, STOPWORDS, Channel, family_habit, family_lift
-from .decoder import word_shape, word_units
+from .decoder import local_gain, word_shape, word_units
 from .docstats import DocStats
 from .fixes import Evidence
-from .lm import BOS, ContextModel
+from .lm import ContextModel
 from .neural import BATCH_TOKENS, NeuralModel
 from .text import Token, match_case, tokenize
 
@@ -366,14 +366,12 @@ class SentenceScorer:
 
     def _collocation_loss(self, norms: list[str], pr: Proposal, plain: float) -> float:
         """How much worse (log10, 0 if not worse, at most ``collocation_clip``) the trigram
-        finds the candidate among the two words on either side than the spun words, beyond its
-        plain preference (``plain``) for the more frequent word."""
-        left = norms[max(0, pr.first - 2) : pr.first]
-        right = tuple(norms[pr.last : pr.last + 2])
-        h1 = left[-1] if left else BOS
-        h2 = left[-2] if len(left) > 1 else ""
+        finds the candidate among the two words on either side than the spun words (the
+        decoder's :func:`~unspin.decoder.local_gain`), beyond its plain preference (``plain``)
+        for the more frequent word."""
+        decoded = norms[: pr.first] + list(pr.words) + norms[pr.last :]
         spun = tuple(norms[pr.first : pr.last])
-        tg = self.lm.score(pr.words + right, h1, h2) - self.lm.score(spun + right, h1, h2)
+        tg = local_gain(decoded, pr.first, len(pr.words), spun, self.lm)
         return min(self.priors.collocation_clip, max(0.0, plain - tg))
 
     def _names(
