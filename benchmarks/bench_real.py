@@ -11,6 +11,13 @@ words/s on one thread, and peak memory. Each model runs in its own process.
 
     python benchmarks/bench_real.py [--pairs PATH] [--models trigram smollm2-135m gemma3-270m]
     python benchmarks/bench_real.py --dev       # the development set (benchmarks/devset.py)
+    python benchmarks/bench_real.py --key-known # also each model given the spinner's key
+
+``--key-known`` adds, for each model, a row restored with the spinner's key known: a profile
+(:class:`unspin.Profile`, as ``unspin learn`` writes) of each document's own substitutions, read
+off the alignment, each as sure as the share of the phrase's occurrences that it replaced. It
+is a ceiling, not a result: what ``restore --profile`` makes of a perfectly learned farm key,
+and so how much of what is left is the choice rather than the candidates.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -72,12 +80,35 @@ def substituted_spans(spun: str, original: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def candidate_recall(spun: str, original: str, model: str) -> tuple[int, int, int, int]:
+def _norm_words(text: str) -> list[str]:
+    return [m.group().lower().replace("’", "'") for m in _WORD.finditer(text)]
+
+
+def key_profile(spun: str, original: str) -> Any:
+    """The spinner's key for one document as a :class:`unspin.Profile`: every substituted
+    phrase with the original it stood for, as sure as the share of the phrase's occurrences in
+    the spun text that it replaced (see ``--key-known``)."""
+    from unspin.profile import Profile, Rule
+
+    text = " " + " ".join(_norm_words(spun)) + " "
+    pairs: Counter[tuple[str, str]] = Counter()
+    for s, e, orig in substituted_spans(spun, original):
+        pairs[" ".join(_norm_words(spun[s:e])), orig] += 1
+    rules = [
+        Rule(phrase, orig, n, n / max(n, text.count(f" {phrase} ")))
+        for (phrase, orig), n in pairs.items()
+    ]
+    return Profile.from_rules("key-known", rules)
+
+
+def candidate_recall(
+    spun: str, original: str, model: str, profile: Any = None
+) -> tuple[int, int, int, int]:
     """(spans whose original is among the candidates, spans, the same for one-word spans)."""
     from unspin.restorer import candidate_spans, channel_for
 
     spans = substituted_spans(spun, original)
-    cands = candidate_spans(spun, channel_for(None), model=model)
+    cands = candidate_spans(spun, channel_for(profile), model=model)
     hit = [orig in cands.get((s, e), ()) for s, e, orig in spans]
     one = [" " not in spun[s:e] and " " not in orig for s, e, orig in spans]
     return (
@@ -88,8 +119,9 @@ def candidate_recall(spun: str, original: str, model: str) -> tuple[int, int, in
     )
 
 
-def child(model: str, pairs_path: Path) -> dict[str, Any]:
-    """Restore every pair with ``model`` (one thread); figures as JSON."""
+def child(model: str, pairs_path: Path, key_known: bool = False) -> dict[str, Any]:
+    """Restore every pair with ``model`` (one thread), with the spinner's key if
+    ``key_known``; figures as JSON."""
     os.environ["UNSPIN_THREADS"] = "1"
     import unspin
 
@@ -99,8 +131,9 @@ def child(model: str, pairs_path: Path) -> dict[str, Any]:
     rows, words, seconds = [], 0, 0.0
     cand = [0, 0, 0, 0]
     for p in pairs:
+        key = key_profile(p["spun_text"], p["original_text"]) if key_known else None
         t0 = time.perf_counter()
-        r = unspin.restore(p["spun_text"], model=model, min_confidence=0.0)
+        r = unspin.restore(p["spun_text"], model=model, min_confidence=0.0, profile=key)
         seconds += time.perf_counter() - t0
         words += len(p["spun_text"].split())
         # the default operating point, and the others a user may choose
@@ -113,11 +146,11 @@ def child(model: str, pairs_path: Path) -> dict[str, Any]:
             for t in OPERATING_POINTS
         }
         s = at[str(DEFAULT_MIN_CONFIDENCE)]
-        c = candidate_recall(p["spun_text"], p["original_text"], model)
+        c = candidate_recall(p["spun_text"], p["original_text"], model, key)
         cand = [a + b for a, b in zip(cand, c, strict=True)]
         rows.append({"id": p["id"], "family": p.get("family", ""), **s, "cand": list(c), "at": at})
     return {
-        "model": model,
+        "model": model + (" + the spinner's key (ceiling)" if key_known else ""),
         "rows": rows,
         "wps": words / seconds,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -138,6 +171,11 @@ def main() -> None:
     ap.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS)
     ap.add_argument("--models", nargs="+", default=DEFAULT_MODELS)
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--key-known",
+        action="store_true",
+        help="also restore with each document's own spinner key as a profile (a ceiling)",
+    )
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
     ap.add_argument(
         "--dev",
@@ -154,15 +192,17 @@ def main() -> None:
         )
         args.pairs = DEFAULT_OUT
     if args.child:
-        print(json.dumps(child(args.child, args.pairs)))
+        print(json.dumps(child(args.child, args.pairs, args.key_known)))
         return
     if not args.pairs.exists():
         sys.exit(f"bench_real: {args.pairs} not found (third-party text kept outside the repo)")
 
     results = []
-    for model in args.models:
+    runs = [(m, False) for m in args.models] + [(m, True) for m in args.models if args.key_known]
+    for model, key_known in runs:
         out = subprocess.run(
-            [sys.executable, __file__, "--pairs", str(args.pairs), "--child", model],
+            [sys.executable, __file__, "--pairs", str(args.pairs), "--child", model]
+            + ["--key-known"] * key_known,
             capture_output=True,
             text=True,
         )
@@ -228,9 +268,18 @@ def main() -> None:
         "`--min-confidence 0.5`; the last columns at the other operating points. Each model "
         "in its own process, one thread; words/s includes the trigram first pass.\n\n"
         + table(head, rows)
+        + (
+            "\n\nRows marked *the spinner's key (ceiling)* are restored with a profile of each "
+            "document's own substitutions (read off the alignment, each as sure as the share of "
+            "its phrase's occurrences it replaced): what `restore --profile` makes of a "
+            "perfectly learned farm key. A ceiling, not a result."
+            if args.key_known
+            else ""
+        )
         + "\n\nTarget (issue 11): fixed >= 0.90 with damage <= 1%; candidate recall >= 90%."
     )
     models = "" if args.models == DEFAULT_MODELS else " --models " + " ".join(args.models)
+    models += " --key-known" * args.key_known
     if not args.no_write and args.dev:
         write_section(
             "real-dev",
