@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from unspin import calibration
+from unspin.channel import Priors, profile_prior
 from unspin.errors import DataFileError
 from unspin.fixes import Evidence
 
@@ -47,16 +48,16 @@ def test_sources_are_calibrated_apart() -> None:
 
 
 def test_a_learned_profile_rule_keeps_its_own_confidence_as_a_floor() -> None:
-    channel = math.log10(0.97)  # the rule's prior is log10 of its confidence
+    channel = profile_prior(0.8, Priors())  # the rule's prior is the log-odds of it
     low_gain = ev("profile", 0.0, channel)
     # the fitted model alone would not be that sure of a zero-gain fix
     p = calibration.params()
     z = p["a"] * channel + p["b"] + p["source_bias"]["profile"]
-    assert 1 / (1 + math.exp(-z)) < 0.97
-    assert calibration.confidence(low_gain) == pytest.approx(0.97)
+    assert 1 / (1 + math.exp(-z)) < 0.8
+    assert calibration.confidence(low_gain) == pytest.approx(0.8)
     # when the context model objects, the floor does not apply
     objected = calibration.confidence(ev("profile", -0.5, channel))
-    assert objected < 0.97
+    assert objected < 0.8
 
 
 @pytest.fixture

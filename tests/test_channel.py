@@ -94,14 +94,23 @@ def test_an_unknown_phrase_has_no_candidates() -> None:
     assert originals("purple elephant dances") == []
 
 
-def test_profile_rules_carry_their_confidence_with_a_floor() -> None:
+def test_profile_rules_carry_their_confidence_as_log_odds_between_a_floor_and_a_cap() -> None:
     profile = Profile.from_rules(
-        "farm", [Rule("tools", "weapons", 12, 0.9), Rule("big battle", "war", 3, 0.05)]
+        "farm",
+        [
+            Rule("tools", "weapons", 12, 0.8),
+            Rule("big battle", "war", 3, 0.05),
+            Rule("head of state", "president", 40, 1.0),
+        ],
     )
     ch = Channel(profile=profile)
     best = ch.candidates(("tools",))[0]
     assert (best.original, best.source) == (("weapons",), "profile")
-    assert best.prior == pytest.approx(math.log10(0.9))
+    # keeping "tools" is itself only 0.2 likely: the rule's prior is log10(0.8 / 0.2)
+    assert best.prior == pytest.approx(math.log10(4.0))
+    # a rule learned without exception is not certain
+    sure = ch.candidates(("head", "of", "state"))[0]
+    assert (sure.source, sure.prior) == ("profile", Priors().profile_cap)
     assert "farm" in best.note and "12 times" in best.note
     # a rare rule is not worth less than the floor; a profile's own phrases are looked up
     weak = ch.candidates(("big", "battle"))

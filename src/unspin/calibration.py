@@ -73,7 +73,9 @@ def confidence(ev: Evidence, document_logit: float = 0.0, *, neural: bool = Fals
     z = max(-30.0, min(30.0, z))
     calibrated = 1.0 / (1.0 + math.exp(-z))
     if ev.source == "profile" and ev.lm_gain >= 0:
-        # a learned farm rule carries its own confidence (its channel prior is log10 of it):
-        # when the context model does not object, the fix is at least that sure
-        return max(calibrated, 10 ** min(0.0, ev.channel))
+        # a learned farm rule carries its own confidence (its channel prior is the log-odds
+        # of it, clipped: channel.profile_prior): when the context model does not object, the
+        # fix is at least that sure
+        odds = 10 ** min(30.0, ev.channel)
+        return max(calibrated, odds / (1 + odds))
     return calibrated

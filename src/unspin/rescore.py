@@ -490,9 +490,10 @@ class SentenceScorer:
             u_right = min(len(tokens), u_end + p.right_window)
             right = ids[starts[u_end] : starts[u_right]]
             base_window = float(base[starts[u0] : starts[u_right]].sum())
-            # the best few, and every spinner habit that passed the screen (few, and the
-            # more specific knowledge: a family's habit can start with a less likely token)
-            habits = [x for x in items[p.per_span :] if x[2].source == "idiom"]
+            # the best few, and every spinner habit or learned profile rule that passed the
+            # screen (few, and the more specific knowledge: a family's habit can start with a
+            # less likely token)
+            habits = [x for x in items[p.per_span :] if x[2].source in ("idiom", "profile")]
             chosen = items[: p.per_span] + habits
             for _, g0, pr, cand_ids in chosen:
                 variants.append((starts[u0], cand_ids + right))
