@@ -126,3 +126,18 @@ def test_progress_is_told_every_word_block_by_block() -> None:
     r = unspin.restore(text, model="trigram", progress=told.append)
     assert told and sum(told) == len(word_norms(text))
     assert r.text == unspin.restore(text, model="trigram").text
+
+
+def test_a_fix_at_the_article_and_one_at_its_word_do_not_overlap() -> None:
+    # a learned profile may rewrite the article itself ('an' -> 'a') and the word after it,
+    # whose own fix would otherwise take the article along ('an archive' -> 'a record')
+    from unspin.profile import Profile, Rule
+
+    profile = Profile.from_rules(
+        "farm", [Rule("an", "a", 20, 0.95), Rule("archive", "record", 20, 0.95)]
+    )
+    text = "The office keeps an archive of every letter it sends."
+    r = unspin.restore(text, profile=profile)
+    spans = sorted((f.start, f.end) for f in r.fixes)
+    assert all(e <= s for (_, e), (s, _) in zip(spans, spans[1:], strict=False))
+    assert "archive" not in r.text and r.text.count(" a ") + r.text.count(" an ") == 1

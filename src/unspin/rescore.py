@@ -627,7 +627,10 @@ class SentenceScorer:
             start, end = words[pr.first].start, words[pr.last - 1].end
             spun_text = text[start:end]
             original = pr.surface(spun_text)
-            start, original = fix_article(text, words, pr.first, start, original)
+            article_taken = pr.first > 0 and taken[pr.first - 1]
+            start, original = fix_article(text, words, pr.first, start, original, article_taken)
+            if start < words[pr.first].start:
+                taken[pr.first - 1] = True  # the article is fixed with the word
             note = f"{pr.note}; {m.name}: {gain:+.1f} nats"
             if pooled:
                 note += f"; the same substitution elsewhere in the document: {pooled:+.1f} nats"
@@ -648,11 +651,16 @@ def _shape(tok: Token, k: int) -> int:
 
 
 def fix_article(
-    text: str, words: Sequence[Token], first: int, start: int, original: str
+    text: str,
+    words: Sequence[Token],
+    first: int,
+    start: int,
+    original: str,
+    article_taken: bool = False,
 ) -> tuple[int, str]:
     """The spinner fixed 'a'/'an' for its word; fix it back for ours (the fix then starts at
-    the article)."""
-    article = words[first - 1] if first > 0 else None
+    the article), unless another fix already covers the article (``article_taken``)."""
+    article = words[first - 1] if first > 0 and not article_taken else None
     if article is not None and article.norm in ("a", "an"):
         wanted = "an" if original[:1].lower() in "aeiou" else "a"
         if article.norm != wanted:

@@ -223,7 +223,8 @@ def _decode_block(text: str, lattices: list[Lattice], boost: float) -> list[Repl
             c = ch.candidate
             written = names.written(c.original) if c.source == "name" else None
             original = written or match_case(" ".join(c.original), text[start:end])
-            start, original = fix_article(text, words, ch.first, start, original)
+            taken = bool(found) and ch.first > 0 and found[-1].end > words[ch.first - 1].start
+            start, original = fix_article(text, words, ch.first, start, original, taken)
             ev = Evidence(
                 ch.candidate.source,
                 round(ch.lm_gain, 3),
