@@ -64,8 +64,8 @@ def substituted_spans(spun: str, original: str) -> list[tuple[int, int, str]]:
     """(start, end, original words) for every short replaced span of the spun text (up to
     three words each side), from a word alignment of the two texts. A word-for-word
     replacement of several words counts as one span per word."""
-    s = [(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(spun)]
-    o = [m.group().lower().replace("’", "'") for m in _WORD.finditer(original)]
+    s = [(_norm(m.group()), m.start(), m.end()) for m in _WORD.finditer(spun)]
+    o = _norm_words(original)
     out = []
     sm = SequenceMatcher(None, [w for w, _, _ in s], o, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
@@ -80,8 +80,12 @@ def substituted_spans(spun: str, original: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _norm(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
 def _norm_words(text: str) -> list[str]:
-    return [m.group().lower().replace("’", "'") for m in _WORD.finditer(text)]
+    return [_norm(m.group()) for m in _WORD.finditer(text)]
 
 
 def key_profile(spun: str, original: str) -> Any:
