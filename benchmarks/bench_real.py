@@ -258,7 +258,8 @@ def main() -> None:
         )
     what = (
         "real spun excerpts restored by hand (the development set: `benchmarks/devset.py`, "
-        "the edits only; the spinner habits in idioms.tsv were read off these)"
+        "the edits only; the spinner habits in idioms.tsv were read off n01, n05 and n11, not "
+        "n02 and n04)"
         if args.dev
         else "real spun articles with their originals"
     )

@@ -2,15 +2,18 @@
 """The real development set: in-the-wild spun excerpts restored by hand.
 
 ``../shared/data/in-the-wild/spun-news.jsonl`` holds real spun news excerpts whose originals
-were not found (third-party text, kept outside this repository). We restored three of them by
+were not found (third-party text, kept outside this repository). We restored all five by
 hand, undoing the spinner's swaps only (a careful editor's restoration; machine-translation
 errors are left as they are), and keep here only the edits: for each excerpt, the sha256 of
 its spun text and, over its whitespace-separated words, which word ranges become which words
 (``data/devset-edits.json``). This script applies them and writes spun/original pairs in the
 format of ``spun-news-pairs.jsonl``, for ``bench_real.py --dev``.
 
-This is the set the restorer's spinner habits were read from and may be tuned on; the real
-pairs with found originals (``spun-news-pairs.jsonl``) are only measured.
+This is the set the restorer may be tuned on; the spinner habits in ``data/idioms.tsv`` were
+read off three of its excerpts (n01, n05, n11). n02 and n04 (the machine-translated family of
+n01 and n05) were restored later and no habit was read off them: how the restorer does there
+says how far a family's habits carry to its other articles. The real pairs with found
+originals (``spun-news-pairs.jsonl``) are only measured.
 
     python benchmarks/devset.py [--out bench-out/dev-pairs.jsonl]
 """
