@@ -258,8 +258,7 @@ def main() -> None:
         )
     what = (
         "real spun excerpts restored by hand (the development set: `benchmarks/devset.py`, "
-        "the edits only; the spinner habits in idioms.tsv were read off n01, n05 and n11, not "
-        "n02 and n04)"
+        "the edits only; the spinner habits in idioms.tsv were read off these)"
         if args.dev
         else "real spun articles with their originals"
     )

@@ -9,11 +9,9 @@ its spun text and, over its whitespace-separated words, which word ranges become
 (``data/devset-edits.json``). This script applies them and writes spun/original pairs in the
 format of ``spun-news-pairs.jsonl``, for ``bench_real.py --dev``.
 
-This is the set the restorer may be tuned on; the spinner habits in ``data/idioms.tsv`` were
-read off three of its excerpts (n01, n05, n11). n02 and n04 (the machine-translated family of
-n01 and n05) were restored later and no habit was read off them: how the restorer does there
-says how far a family's habits carry to its other articles. The real pairs with found
-originals (``spun-news-pairs.jsonl``) are only measured.
+This is the set the restorer may be tuned on: the spinner habits in ``data/idioms.tsv`` were
+read off all five excerpts (n02 and n04 before their restorations were stored here). The real
+pairs with found originals (``spun-news-pairs.jsonl``) are only measured.
 
     python benchmarks/devset.py [--out bench-out/dev-pairs.jsonl]
 """
