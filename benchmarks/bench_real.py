@@ -33,6 +33,7 @@ import sys
 import time
 from collections import Counter
 from difflib import SequenceMatcher
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -106,13 +107,9 @@ def key_profile(spun: str, original: str) -> Any:
 
 
 def candidate_recall(
-    spun: str, original: str, model: str, profile: Any = None
+    spun: str, spans: list[tuple[int, int, str]], cands: dict[tuple[int, int], set[str]]
 ) -> tuple[int, int, int, int]:
     """(spans whose original is among the candidates, spans, the same for one-word spans)."""
-    from unspin.restorer import candidate_spans, channel_for
-
-    spans = substituted_spans(spun, original)
-    cands = candidate_spans(spun, channel_for(profile), model=model)
     hit = [orig in cands.get((s, e), ()) for s, e, orig in spans]
     one = [" " not in spun[s:e] and " " not in orig for s, e, orig in spans]
     return (
@@ -123,35 +120,88 @@ def candidate_recall(
     )
 
 
+# Where a substituted span's original is lost, in pipeline order (the funnel); the neural path
+# rescores candidates with the model, the trigram path has no such step.
+STAGES = (
+    "fixed",
+    "chosen, below the threshold",
+    "rescored, not chosen",
+    "a candidate, not rescored",
+    "no candidate",
+)
+
+
+def funnel(
+    spans: list[tuple[int, int, str]],
+    fixes: list[Any],
+    cands: dict[tuple[int, int], set[str]],
+    rescored: dict[tuple[int, int], set[str]],
+) -> list[int]:
+    """How many substituted spans end at each of STAGES."""
+    out = [0] * len(STAGES)
+    for s, e, orig in spans:
+        want = orig.split()
+        right = [
+            f
+            for f in fixes
+            if f.start <= s and e <= f.end and _norm_words(f.original)[-len(want) :] == want
+        ]
+        if right:
+            stage = 0 if max(f.confidence for f in right) >= DEFAULT_MIN_CONFIDENCE else 1
+        elif orig in rescored.get((s, e), ()):
+            stage = 2
+        elif orig in cands.get((s, e), ()):
+            stage = 3
+        else:
+            stage = 4
+        out[stage] += 1
+    return out
+
+
+def _heard(
+    rescored: dict[tuple[int, int], set[str]], start: int, end: int, orig: str, total: float
+) -> None:
+    """A verdict of the neural model (:data:`unspin.rescore.Verdicts`): kept for the funnel."""
+    rescored.setdefault((start, end), set()).add(orig)
+
+
 def child(model: str, pairs_path: Path, key_known: bool = False) -> dict[str, Any]:
     """Restore every pair with ``model`` (one thread), with the spinner's key if
     ``key_known``; figures as JSON."""
     os.environ["UNSPIN_THREADS"] = "1"
     import unspin
+    from unspin.restorer import analyse, candidate_spans, channel_for
 
     sc = _scorer()
     pairs = [json.loads(line) for line in pairs_path.read_text().splitlines() if line.strip()]
     unspin.restore("The head of state signed the invoice.", model=model)  # warm up
     rows, words, seconds = [], 0, 0.0
     cand = [0, 0, 0, 0]
+    stages = [0] * len(STAGES)
     for p in pairs:
-        key = key_profile(p["spun_text"], p["original_text"]) if key_known else None
+        spun, original = p["spun_text"], p["original_text"]
+        key = key_profile(spun, original) if key_known else None
+        channel = channel_for(key)
+        rescored: dict[tuple[int, int], set[str]] = {}
+        heard = partial(_heard, rescored)
         t0 = time.perf_counter()
-        r = unspin.restore(p["spun_text"], model=model, min_confidence=0.0, profile=key)
+        # what unspin.restore does, with the model's verdicts heard (the funnel below)
+        fixes = [f for b in analyse(spun, channel, model=model, verdicts=heard) for f in b.fixes]
         seconds += time.perf_counter() - t0
-        words += len(p["spun_text"].split())
+        words += len(spun.split())
         # the default operating point, and the others a user may choose
         at = {
             str(t): sc.score(
-                p["spun_text"],
-                p["original_text"],
-                unspin.apply_fixes(p["spun_text"], [f for f in r.fixes if f.confidence >= t]),
+                spun, original, unspin.apply_fixes(spun, [f for f in fixes if f.confidence >= t])
             )
             for t in OPERATING_POINTS
         }
         s = at[str(DEFAULT_MIN_CONFIDENCE)]
-        c = candidate_recall(p["spun_text"], p["original_text"], model, key)
+        spans = substituted_spans(spun, original)
+        cands = candidate_spans(spun, channel, model=model)
+        c = candidate_recall(spun, spans, cands)
         cand = [a + b for a, b in zip(cand, c, strict=True)]
+        stages = [a + b for a, b in zip(stages, funnel(spans, fixes, cands, rescored), strict=True)]
         rows.append({"id": p["id"], "family": p.get("family", ""), **s, "cand": list(c), "at": at})
     return {
         "model": model + (" + the spinner's key (ceiling)" if key_known else ""),
@@ -159,6 +209,7 @@ def child(model: str, pairs_path: Path, key_known: bool = False) -> dict[str, An
         "wps": words / seconds,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "cand": cand,
+        "funnel": stages,
     }
 
 
@@ -279,6 +330,19 @@ def main() -> None:
             "perfectly learned farm key. A ceiling, not a result."
             if args.key_known
             else ""
+        )
+        + "\n\nWhere each substituted span ends (the funnel, at the default threshold): fixed; "
+        "the right original chosen with a confidence below the threshold; rescored by the "
+        "neural model in context and not chosen; among the candidates but not rescored (the "
+        "neural path's screen sends the best two of a span on; the trigram path has no such "
+        "step: its candidates are chosen or not); not among the candidates.\n\n"
+        + table(
+            ["model", "spans", *STAGES],
+            [
+                [res["model"], str(sum(res["funnel"]))]
+                + [f"{k} ({k / max(sum(res['funnel']), 1):.0%})" for k in res["funnel"]]
+                for res in results
+            ],
         )
         + "\n\nTarget (issue 11): fixed >= 0.90 with damage <= 1%; candidate recall >= 90%."
     )

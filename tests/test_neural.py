@@ -108,6 +108,24 @@ def test_neural_restore_fixes_the_spinner_and_explains_in_nats() -> None:
         assert f.evidence.lm_gain > 0
 
 
+def test_the_models_verdicts_are_told_for_the_text_as_written() -> None:
+    # every candidate the model rescored, at its span of the text; hearing them changes nothing
+    from unspin.restorer import analyse, channel_for
+
+    heard: list[tuple[int, int, str, float]] = []
+    blocks = analyse(SPUN, channel_for(None), model=MODEL, verdicts=lambda *v: heard.append(v))
+    fixes = [f for b in blocks for f in b.fixes]
+    assert [(f.start, f.end, f.original) for f in fixes] == [
+        (f.start, f.end, f.original)
+        for f in unspin.restore(SPUN, model=MODEL, min_confidence=0).fixes
+    ]
+    assert heard and all(SPUN[a:b] and SPUN[a:b] == SPUN[a:b].strip() for a, b, _, _ in heard)
+    told = {(a, b, o) for a, b, o, _ in heard}
+    for f in fixes:  # each fix is one of the verdicts (an article it takes along aside)
+        assert any((a, f.end, f.original.lower()) in told for a in range(f.start, f.end))
+    assert any(SPUN[a:b] == "as well as" and o == "and" for a, b, o, _ in heard)
+
+
 # Written for this test: a heavily spun sentence, where most words sit beside other spun words.
 HEAVY = (
     "The head of state has actually stated that the battle will certainly finish quickly as "

@@ -27,7 +27,7 @@ Every decision is reported as a ``Found`` with the evidence: the source, the mod
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +42,10 @@ from .neural import BATCH_TOKENS, NeuralModel
 from .text import Token, match_case, tokenize
 
 LN10 = math.log(10)
+# told (start, end, original in lower case, gain + prior in nats) for every candidate the model
+# rescored in a sentence as written: what benchmarks/bench_real.py reads to say where the
+# right original was lost (never needed to restore)
+Verdicts = Callable[[int, int, str, float], None]
 # the source of a candidate that is the spun word in another spelling: it stands for keeping
 # the word, and is never a fix
 SPELLING = "spelling"
@@ -207,9 +211,11 @@ class SentenceScorer:
         lm: ContextModel,
         channel: Channel,
         priors: NeuralPriors | None = None,
+        verdicts: Verdicts | None = None,
     ) -> None:
         self.model, self.lm, self.channel = model, lm, channel
         self.priors = priors or NeuralPriors()
+        self.verdicts = verdicts
         self._vocab_words: dict[int, str] = {}
         # what the model made of each sentence read in the current block (see ``scored``)
         self._memo: dict[tuple[object, ...], tuple[_Read | None, list[Scored]]] = {}
@@ -603,6 +609,10 @@ class SentenceScorer:
         if observe is not None:
             for (first, last), totals in by_span.items():
                 observe.observe(" ".join(w.norm for w in words[first:last]), totals)
+        if self.verdicts is not None and not frozen:  # the sentence as written, not read again
+            for (first, last), totals in by_span.items():
+                for original, total in totals.items():
+                    self.verdicts(words[first].start, words[last - 1].end, original, total)
         for s in scored:
             pr = s.proposal
             total = s.gain + pr.prior

@@ -20,7 +20,7 @@ from .errors import DataFileError
 from .fixes import DEFAULT_MIN_CONFIDENCE, Evidence, Fix, Restoration, apply_fixes
 from .lm import TRIGRAM, get_model, is_neural, resolve
 from .profile import Profile
-from .rescore import LN10, DocumentKey, Found, SentenceScorer, fix_article
+from .rescore import LN10, DocumentKey, Found, SentenceScorer, Verdicts, fix_article
 from .text import Token, match_case, paragraphs, sentences, tokenize, word_norms
 
 # Below this share of words known to the context model, the text is not treated as English.
@@ -131,8 +131,9 @@ def analyse(
     two_pass: bool = True,
     model: str = TRIGRAM,
     progress: Progress | None = None,
+    verdicts: Verdicts | None = None,
 ) -> Iterator[BlockAnalysis]:
-    """Decode ``text`` block by block.
+    """Decode ``text`` block by block (``verdicts``: see :data:`unspin.rescore.Verdicts`).
 
     Two passes over a block when it looks spun: the first decodes with the plain priors and
     gives the block's spin log-odds; a block that looks spun is decoded again with every
@@ -142,7 +143,11 @@ def analyse(
     path (:mod:`unspin.rescore`), with the same document boost.
     """
     lm = get_model()
-    scorer = SentenceScorer(neural.load(model), lm, channel) if is_neural(model) else None
+    scorer = (
+        SentenceScorer(neural.load(model), lm, channel, verdicts=verdicts)
+        if is_neural(model)
+        else None
+    )
     for block in _blocks(text):
         doc = DocStats([t for _, toks in block for t in toks], lm, channel.priors)
         lattices = [
