@@ -104,6 +104,10 @@ def test_text_helpers() -> None:
     assert match_case("president", "Head") == "President"
     assert match_case("nato", "UN") == "NATO"
     assert match_case("chief minister", "Leader Minister") == "Chief Minister"
+    # a title with a possessive or small words is a title too
+    assert match_case("people's republic", "Individuals's Republic") == "People's Republic"
+    assert match_case("department of energy", "Division of Vitality") == "Department of Energy"
+    assert match_case("source link", "Resource web link") == "Source link"
     assert match_case("according to", "In step with") == "According to"
     assert [p for _, p in paragraphs("a\nb\n\nc")] == ["a\nb", "c"]
 

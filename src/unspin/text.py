@@ -78,8 +78,40 @@ def match_case(word: str, model: str) -> str:
     if model.isupper() and len(model) > 1:
         return word.upper()
     if model[0].isupper():
-        if " " in model and model.istitle():
-            # a title-cased phrase ("Leader Minister") gives a title-cased original
-            return " ".join(w[:1].upper() + w[1:] for w in word.split(" "))
+        if " " in model and _titled(model):
+            # a title-cased phrase ("Leader Minister", "Individuals's Republic", "Division of
+            # Vitality") gives a title-cased original, its small words in lower case
+            return " ".join(
+                w if k and w in _SMALL_WORDS else w[:1].upper() + w[1:]
+                for k, w in enumerate(word.split(" "))
+            )
         return word[:1].upper() + word[1:]
     return word
+
+
+# words a title leaves in lower case ("Department of Energy")
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
+)
+
+
+def _titled(phrase: str) -> bool:
+    """Every word of ``phrase`` but its small ones starts with a capital."""
+    return all(w[:1].isupper() for w in phrase.split(" ") if w and w not in _SMALL_WORDS)
