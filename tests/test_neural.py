@@ -419,3 +419,25 @@ def test_an_honest_collocation_weighs_against_a_synonym_and_a_broken_one_does_no
     # 'Russian pressures' (a spinner's 'Russian forces') is no collocation to protect
     spun = "The Russian pressures withdrew from the city after the battle."
     assert _prior(spun, "pressures", "forces", 0.5) == _prior(spun, "pressures", "forces", 0.0)
+
+
+def test_no_context_tokens_means_the_sentence_is_read_alone() -> None:
+    from dataclasses import replace
+
+    from unspin.channel import default_channel
+    from unspin.lm import get_model
+    from unspin.rescore import NeuralPriors, SentenceScorer
+    from unspin.text import tokenize
+
+    m, toks = neural.load(MODEL), tokenize(HONEST)
+    alone = SentenceScorer(
+        m, get_model(), default_channel(), replace(NeuralPriors(), context_tokens=0)
+    )
+    some = SentenceScorer(
+        m, get_model(), default_channel(), replace(NeuralPriors(), context_tokens=4)
+    )
+    ids_alone, _, _ = alone._layout(toks, "The previous sentence was long enough to be cut.")
+    ids_some, _, _ = some._layout(toks, "The previous sentence was long enough to be cut.")
+    ids_none, _, _ = some._layout(toks, "")
+    assert ids_alone == ids_none
+    assert len(ids_some) == len(ids_none) + 4

@@ -232,9 +232,9 @@ class SentenceScorer:
         unit's separator (the space before it, or '')."""
         m = self.model
         ids = [m.bos]
-        if context:
-            ctx = list(m.piece(context))[-self.priors.context_tokens :]
-            ids += ctx
+        n = self.priors.context_tokens
+        if context and n > 0:  # (a slice from -0 would keep the whole context)
+            ids += list(m.piece(context))[-n:]
         starts: list[int] = []
         seps: list[str] = []
         for k, tok in enumerate(tokens):
