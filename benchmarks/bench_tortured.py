@@ -28,6 +28,15 @@ from benchmarks._report import table, write_section  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "tortured-phrases"
 CARRIER = "In this paper, the {} is studied on two data sets."
+# A paragraph of five carrier sentences, each with its own test phrase: what a paper-mill
+# abstract looks like to the restorer (the document's evidence that it is spun is there)
+PARAGRAPH = (
+    CARRIER,
+    "We describe how the {} was applied in our experiments.",
+    "The results show that the {} improves on earlier work.",
+    "Previous studies have examined the {} in some detail.",
+    "The {} is discussed further in the next section.",
+)
 _NOTE = re.compile(r"\([^)]*\)")
 
 
@@ -69,16 +78,25 @@ def main() -> None:
         flagged += bool(rs.fixes)
         if len(examples) < 12 and len(spun.split()) > 1:
             examples.append([spun, expected, r.text, "yes" if ok else "no"])
+    para_ok, para_flagged = paragraphs(test, args.model)
     dt = time.perf_counter() - t0
     rows = [
         ["unspin restore, bare phrase", f"{bare_ok / n:.1%}", ""],
         ["unspin restore, in a carrier sentence", f"{carrier_ok / n:.1%}", f"{flagged / n:.1%}"],
+        [
+            f"unspin restore, in a paragraph of {len(PARAGRAPH)} such sentences",
+            f"{para_ok / n:.1%}",
+            f"{para_flagged / n:.1%}",
+        ],
         ["known-phrase list (dev split), any context", f"{leaked / n:.1%}", f"{leaked / n:.1%}"],
     ]
     body = (
         f"Context model: {args.model}. "
         f"{n} test-split pairs (evaluation only; never trained on, never shipped); "
-        f'{leaked} of them also occur in the dev split. Carrier: "{CARRIER}". '
+        f'{leaked} of them also occur in the dev split. Carrier: "{CARRIER}"; a paragraph '
+        f"puts {len(PARAGRAPH)} test phrases one after another into these carriers: "
+        + " ".join(f'"{c}"' for c in PARAGRAPH[1:])
+        + ". "
         f"min_confidence 0.5. {dt:.1f} s.\n\n"
         + table(["method", "restored exactly", "any fix proposed (flagged)"], rows)
         + "\n\nFirst multi-word examples (spun, expected, bare restoration, carrier exact):\n\n"
@@ -96,6 +114,35 @@ def main() -> None:
             body,
         )
     print(body)
+
+
+def paragraphs(test: list[tuple[str, str]], model: str) -> tuple[int, int]:
+    """Restore the test phrases five to a paragraph (``PARAGRAPH``): how many come out
+    exactly, and how many got some fix, each judged in its own sentence."""
+    import dataclasses
+
+    import unspin
+
+    ok = flagged = 0
+    k = len(PARAGRAPH)
+    for i in range(0, len(test), k):
+        group = test[i : i + k]
+        sentences = [PARAGRAPH[j].format(spun) for j, (spun, _) in enumerate(group)]
+        text = " ".join(sentences)
+        fixes = unspin.restore(text, min_confidence=0.5, model=model).fixes
+        start = 0
+        for j, (sentence, (_, expected)) in enumerate(zip(sentences, group, strict=True)):
+            end = start + len(sentence)
+            mine = [
+                dataclasses.replace(f, start=f.start - start, end=f.end - start)
+                for f in fixes
+                if start <= f.start and f.end <= end
+            ]
+            restored = unspin.apply_fixes(sentence, mine)
+            ok += norm(restored) == norm(PARAGRAPH[j].format(expected))
+            flagged += bool(mine)
+            start = end + 1
+    return ok, flagged
 
 
 if __name__ == "__main__":
