@@ -441,38 +441,3 @@ def test_no_context_tokens_means_the_sentence_is_read_alone() -> None:
     ids_none, _, _ = some._layout(toks, "")
     assert ids_alone == ids_none
     assert len(ids_some) == len(ids_none) + 4
-
-
-def test_two_neighbouring_swaps_are_restored_together() -> None:
-    # judged one at a time, each original reads badly beside the other spun word
-    # ("hypothesis examination", "supposition testing"); the pair is a collocation the
-    # trigram has seen, and each link is one a strong thesaurus knows
-    from dataclasses import replace
-
-    from unspin.channel import SOURCES, Channel
-    from unspin.lm import get_model
-    from unspin.rescore import NeuralPriors, SentenceScorer
-    from unspin.text import tokenize
-
-    # without the paper-mill list, which may know the phrases themselves
-    channel = Channel(sources=tuple(n for n in SOURCES if n not in ("tortured", "term")))
-    m = neural.load(MODEL)
-
-    def pairs(text: str, pair_words: int) -> list[tuple[str, str]]:
-        priors = replace(NeuralPriors(), pair_words=pair_words, anchor=float("inf"))
-        scorer = SentenceScorer(m, get_model(), channel, priors)
-        found = scorer.restore(text, tokenize(text))
-        return [(f.spun, f.original) for f in found if " " in f.spun]
-
-    for text, pair in [
-        (
-            "We use supposition examination to compare the two groups.",
-            ("supposition examination", "hypothesis testing"),
-        ),
-        (
-            "Many mishap casualties were taken to the hospital.",
-            ("mishap casualties", "accident victims"),
-        ),
-    ]:
-        assert pairs(text, 16) == [pair]
-        assert pairs(text, 0) == []

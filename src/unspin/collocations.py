@@ -198,11 +198,6 @@ def _scorer(settings: Settings) -> _Scorer:
     return _Scorer(get_model(), settings)
 
 
-def scorer() -> _Scorer:
-    """The trigram's collocation measures (``pmi``) with the default settings."""
-    return _scorer(DEFAULT)
-
-
 _SENT_END = frozenset(".!?;:")
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import collocations, lexicon, names
+from . import lexicon, names
 from .channel import MAX_SPAN, STOPWORDS, Channel, family_habit, family_lift
 from .decoder import local_gain, word_shape, word_units
 from .docstats import DocStats
@@ -77,17 +77,6 @@ class NeuralPriors:
     # favourite fluent word wins by many nats (measured on synthetic tune data and read on
     # real spins).
     top_k: int = 0
-    # Two neighbouring content words swapped together ("huge information" for "big data"):
-    # judged one at a time, each original reads badly beside the other spun word ("big
-    # information"). Of the best ``pair_words`` candidates of each word by the screen, the
-    # ``pair_per_span`` pairs the trigram finds best in their two words of context either
-    # side (with both priors) are rescored as one replacement (0: none)
-    pair_words: int = 16
-    pair_per_span: int = 2
-    pair: float = 0.0  # added to a pair's two priors (nats)
-    # a pair is proposed only if the trigram has seen it with at least this PMI (log10), and
-    # this much more than the spun pair's: restored terms are collocations ("training data")
-    pair_pmi: float = 1.0
     right_window: int = 4  # units (words or punctuation) of right context rescored
     # An honest writer's collocations stand: where the trigram finds a thesaurus candidate
     # fits the two words on either side worse than the spun word does, beyond its plain
@@ -211,7 +200,6 @@ class _Read:
     base: np.ndarray  # natural log-probability of each model token
     dists: dict[int, np.ndarray]  # word index -> the distribution over its first token
     proposals: list[Proposal]
-    glued: list[bool]  # each word follows the one before it with no punctuation between
 
 
 class SentenceScorer:
@@ -422,7 +410,7 @@ class SentenceScorer:
         base = m.read(ids, start=starts[0])  # the context is read, not scored
         dists = {i: m.dist(starts[u]) for i, u in enumerate(unit_of_word)}
         proposals = self._proposals(words, glued, dists, doc, boost)
-        return _Read(words, unit_of_word, ids, starts, seps, base, dists, proposals, glued)
+        return _Read(words, unit_of_word, ids, starts, seps, base, dists, proposals)
 
     def candidates(
         self, text: str, tokens: list[Token], context: str = "", doc: DocStats | None = None
@@ -516,14 +504,6 @@ class SentenceScorer:
             for _, g0, pr, cand_ids in chosen:
                 variants.append((starts[u0], cand_ids + right))
                 meta.append((base_window, g0, pr))
-        if p.pair_words:
-            for first, pr, cand_ids in self._pairs(r, text, by_span):
-                u0 = unit_of_word[first]
-                u_end = unit_of_word[first + 1] + 1
-                u_right = min(len(tokens), u_end + p.right_window)
-                variants.append((starts[u0], cand_ids + ids[starts[u_end] : starts[u_right]]))
-                base_window = float(base[starts[u0] : starts[u_right]].sum())
-                meta.append((base_window, 0.0, pr))
         out: list[Scored] = []
         for score, (base_window, g0, pr) in zip(m.score_variants(variants), meta, strict=True):
             t0 = ids[starts[unit_of_word[pr.first]]]
@@ -538,57 +518,6 @@ class SentenceScorer:
                 )
             )
         return r, out
-
-    def _pairs(
-        self,
-        r: _Read,
-        text: str,
-        by_span: dict[tuple[int, int], list[tuple[float, float, Proposal, list[int]]]],
-    ) -> list[tuple[int, Proposal, list[int]]]:
-        """Pairs of single-word candidates of two glued content words to rescore as one
-        (``NeuralPriors.pair_words``): (first word, proposal, its model tokens)."""
-        p, m = self.priors, self.model
-        norms = [w.norm for w in r.words]
-        out = []
-        for i in range(len(r.words) - 1):
-            if not r.glued[i + 1]:
-                continue
-            left = _best_words(by_span.get((i, i + 1), []), p.pair_words)
-            right = _best_words(by_span.get((i + 1, i + 2), []), p.pair_words)
-            if not left or not right:
-                continue
-            spun = tuple(norms[i : i + 2])
-            colloc = collocations.scorer()
-            obs, _ = colloc.pmi(*spun)
-            ranked = []
-            for _, _, p1, _ in left:
-                for _, _, p2, _ in right:
-                    words = p1.words + p2.words
-                    if len(words) != 2:
-                        continue
-                    pmi, seen = colloc.pmi(*words)
-                    if not seen or pmi < p.pair_pmi or pmi < obs + p.pair_pmi:
-                        continue
-                    if not all(map(_strong_link, spun, words)):
-                        continue
-                    decoded = norms[:i] + list(words) + norms[i + 2 :]
-                    fit = local_gain(decoded, i, 2, spun, self.lm) * LN10
-                    ranked.append((fit + p1.prior + p2.prior, p1, p2))
-            ranked.sort(key=lambda x: -x[0])
-            a, b = r.words[i].start, r.words[i + 1].end
-            for _, p1, p2 in ranked[: p.pair_per_span]:
-                pr = Proposal(
-                    i,
-                    i + 2,
-                    p1.words + p2.words,
-                    p1.prior + p2.prior + p.pair,
-                    "thesaurus",
-                    f"two neighbouring words swapped together ({p1.note}; {p2.note})",
-                )
-                cand_ids = list(m.piece(r.seps[r.unit_of_word[i]] + pr.surface(text[a:b])))
-                if cand_ids:
-                    out.append((i, pr, cand_ids))
-        return out
 
     def restore(
         self,
@@ -720,26 +649,6 @@ class SentenceScorer:
             found.append(Found(start, end, text[start:end], original, ev, total))
         found.sort(key=lambda f: f.start)
         return found
-
-
-# thesauri whose links are strong enough for a pair: MyThes (either list) and WordNet
-_STRONG = lexicon.SOURCES["mythes"] | lexicon.SOURCES["mythes_generic"] | lexicon.SOURCES["wordnet"]
-
-
-def _strong_link(spun: str, original: str) -> bool:
-    """The same word, or a link that MyThes or WordNet knows, or two thesauri do."""
-    if spun == original:
-        return True
-    bits = lexicon.link_bits(spun, original)
-    return bool(bits & _STRONG) or bits.bit_count() > 1
-
-
-def _best_words(
-    items: list[tuple[float, float, Proposal, list[int]]], n: int
-) -> list[tuple[float, float, Proposal, list[int]]]:
-    """The ``n`` best single-word thesaurus neighbours of a span by the screen."""
-    words = [x for x in items if x[2].source in ("thesaurus", "model")]
-    return sorted(words, key=lambda x: -x[0])[:n]
 
 
 def _shape(tok: Token, k: int) -> int:
