@@ -370,6 +370,27 @@ def test_the_first_word_of_a_text_is_judged_like_any_other() -> None:
     assert r.text.startswith("Critics, however, have warned")
 
 
+# Written for this test: a headline over its article, spun in the style of the translate-and-
+# spin blogs ('indicators authorities funding invoice' for 'signs government funding bill').
+HEADLINED = (
+    "Biden indicators authorities funding invoice hours before shutdown deadline\n\n"
+    "President Joe Biden on Saturday indicators a short-term authorities funding invoice that "
+    "the Home and Senate handed earlier within the day, averting a authorities shutdown. The "
+    "measure, which the White Home had sought, keeps companies open through mid-November."
+)
+
+
+def test_a_headline_is_read_after_the_start_of_its_article() -> None:
+    r = unspin.restore(HEADLINED, model=MODEL)
+    title, body = r.text.split("\n\n")
+    # read first, from nothing, the headline came out 'Biden notes state support account', and
+    # its verdicts, pooled as the document's key, spoilt the article ('support account')
+    assert "government funding bill that the House" in body
+    assert title.startswith("Biden signs government") and "bill hours before" in title
+    assert [f.start for f in r.fixes] == sorted(f.start for f in r.fixes)
+    assert unspin.apply_fixes(HEADLINED, r.fixes) == r.text
+
+
 # Written for this test: an institution's name spun word by word.
 SPUN_NAME = "The Division of Vitality said the new rules would cut emissions from power plants."
 

@@ -195,18 +195,26 @@ def _neural_block(
     # each sentence is read after the restored sentence before it, across paragraphs too: a
     # paragraph's first word read from the start of the model's window alone is judged
     # without a leading space and without a topic (a small model then prefers odd words)
+    order = [sent for _, toks in block for sent in sentences(toks)]
+    title = _title(block)
+    if title:
+        # a headline is read last, after the article's first sentence (as restored): read
+        # first, from the bare start of the model's window, its words are judged without a
+        # topic, and its verdicts would mislead the spinner's key for the whole text
+        order = order[1:2] + order[:1] + order[2:]
     context = ""
-    for _, toks in block:
-        for sent in sentences(toks):
-            fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, observe=key)
-            read.append((sent, context, fs))
-            if progress is not None:
-                progress(sum(1 for t in sent if t.is_word))
-            s0, s1 = sent[0].start, sent[-1].end
-            context = apply_fixes(
-                text[s0:s1],
-                [Fix(f.start - s0, f.end - s0, f.spun, f.original, 1.0, f.evidence) for f in fs],
-            )
+    for n, sent in enumerate(order):
+        fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, observe=key)
+        read.append((sent, context, fs))
+        if progress is not None:
+            progress(sum(1 for t in sent if t.is_word))
+        s0, s1 = sent[0].start, sent[-1].end
+        restored = apply_fixes(
+            text[s0:s1],
+            [Fix(f.start - s0, f.end - s0, f.spun, f.original, 1.0, f.evidence) for f in fs],
+        )
+        if not (title and n == 1):  # after the headline the article reads on from its start
+            context = restored
     recurring = key.recurring() if key is not None else frozenset()
     found: list[Replacement] = []
     for sent, context, fs in read:
@@ -215,7 +223,22 @@ def _neural_block(
             fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, key=key)
         found += [Replacement(f.start, f.end, f.spun, f.original, f.evidence) for f in fs]
     scorer.forget()
+    found.sort(key=lambda r: r.start)  # (a headline was read after the sentence below it)
     return found
+
+
+TITLE_WORDS = 20  # a first paragraph this short, one sentence with no final stop: a headline
+
+
+def _title(block: list[tuple[int, list[Token]]]) -> bool:
+    """Does the block open with a headline (a short paragraph of its own, one sentence that
+    does not end in a full stop, followed by more text)?"""
+    if len(block) < 2:
+        return False
+    toks = block[0][1]
+    words = sum(1 for t in toks if t.is_word)
+    one_sentence = len(list(sentences(toks))) == 1
+    return 0 < words <= TITLE_WORDS and one_sentence and toks[-1].text not in ".!?"
 
 
 def _decode_block(text: str, lattices: list[Lattice], boost: float) -> list[Replacement]:
