@@ -228,12 +228,13 @@ def _neural_block(
 
 
 TITLE_WORDS = 20  # a first paragraph this short, one sentence with no final stop: a headline
+HEADLINE_LAST = True  # read a headline after its article's first sentence (False: in order)
 
 
 def _title(block: list[tuple[int, list[Token]]]) -> bool:
     """Does the block open with a headline (a short paragraph of its own, one sentence that
     does not end in a full stop, followed by more text)?"""
-    if len(block) < 2:
+    if len(block) < 2 or not HEADLINE_LAST:
         return False
     toks = block[0][1]
     words = sum(1 for t in toks if t.is_word)
