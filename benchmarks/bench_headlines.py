@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Headlines: the neural path reading a headline after its article's first sentence, against
-reading the text in order (the alternative), in the same run on the same texts.
+"""Headlines: the neural path reading a headline again after its article's first sentence
+(restore's way: read first only as that sentence's context), against reading the text in order
+(the alternative), in the same run on the same texts.
 
 Eval-split windows (news and prose) whose first sentence is short enough to stand as a
 headline are written as a headline paragraph (no full stop) over the rest, then spun by each

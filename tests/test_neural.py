@@ -380,7 +380,7 @@ HEADLINED = (
 )
 
 
-def test_a_headline_is_read_after_the_start_of_its_article() -> None:
+def test_a_headline_is_read_again_after_the_start_of_its_article() -> None:
     r = unspin.restore(HEADLINED, model=MODEL)
     title, body = r.text.split("\n\n")
     # read first, from nothing, the headline came out 'Biden notes state support account', and

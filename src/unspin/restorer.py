@@ -196,25 +196,23 @@ def _neural_block(
     # paragraph's first word read from the start of the model's window alone is judged
     # without a leading space and without a topic (a small model then prefers odd words)
     order = [sent for _, toks in block for sent in sentences(toks)]
+    context = ""
     title = _title(block)
     if title:
-        # a headline is read last, after the article's first sentence (as restored): read
-        # first, from the bare start of the model's window, its words are judged without a
-        # topic, and its verdicts would mislead the spinner's key for the whole text
+        # a headline is read twice. First from the bare start of the model's window, only as
+        # the context the article's first sentence is read after (as the text is read in
+        # order); its verdicts there, judged without a topic, are neither kept nor pooled in
+        # the spinner's key. Then after that sentence, restored, for its fixes.
+        head = order[0]
+        context = _restored(text, head, scorer.restore(text, head, doc=doc, boost=boost))
         order = order[1:2] + order[:1] + order[2:]
-    context = ""
     for n, sent in enumerate(order):
         fs = scorer.restore(text, sent, context=context, doc=doc, boost=boost, observe=key)
         read.append((sent, context, fs))
         if progress is not None:
             progress(sum(1 for t in sent if t.is_word))
-        s0, s1 = sent[0].start, sent[-1].end
-        restored = apply_fixes(
-            text[s0:s1],
-            [Fix(f.start - s0, f.end - s0, f.spun, f.original, 1.0, f.evidence) for f in fs],
-        )
         if not (title and n == 1):  # after the headline the article reads on from its start
-            context = restored
+            context = _restored(text, sent, fs)
     recurring = key.recurring() if key is not None else frozenset()
     found: list[Replacement] = []
     for sent, context, fs in read:
@@ -227,8 +225,17 @@ def _neural_block(
     return found
 
 
+def _restored(text: str, sent: list[Token], fs: list[Found]) -> str:
+    """The sentence as written with its fixes in place (the next sentence's context)."""
+    s0, s1 = sent[0].start, sent[-1].end
+    return apply_fixes(
+        text[s0:s1],
+        [Fix(f.start - s0, f.end - s0, f.spun, f.original, 1.0, f.evidence) for f in fs],
+    )
+
+
 TITLE_WORDS = 20  # a first paragraph this short, one sentence with no final stop: a headline
-HEADLINE_LAST = True  # read a headline after its article's first sentence (False: in order)
+HEADLINE_LAST = True  # read a headline again after its article's first sentence (False: in order)
 
 
 def _title(block: list[tuple[int, list[Token]]]) -> bool:
