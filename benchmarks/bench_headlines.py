@@ -6,7 +6,7 @@
 Eval-split windows (news and prose) whose first sentence is short enough to stand as a
 headline are written as a headline paragraph (no full stop) over the rest, then spun by each
 profile at rate 0.3 (one seed); each spun text is restored both ways with the neural model
-(one thread), and scored span by span from the spinner's record as in ``bench_restore.py``
+(one thread), and scored span by span from the spinner's record by ``bench_restore.score``
 (fixed = substitutions restored exactly; damage = words the spinner left alone that were
 changed), separately for the headline and for the article. The honest versions are restored
 too: every fix there is damage.
@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks._report import table, write_section  # noqa: E402
+from benchmarks.bench_restore import score  # noqa: E402
 from benchmarks.splits import EVAL_PROFILES, clean_docs, window  # noqa: E402
 
 RATE = 0.3
@@ -71,25 +72,10 @@ def main() -> None:
         t0 = time.perf_counter()
         for _, sp in spun:
             cut = sp.text.index("\n\n")
-            fixes = unspin.restore(sp.text, model=args.model).fixes
-            for part, in_head in ((head, True), (body, False)):
-                subs = {
-                    (s.start, s.end): s.original.lower()
-                    for s in sp.substitutions
-                    if (s.start < cut) == in_head
-                }
-                mine = [f for f in fixes if (f.start < cut) == in_head]
-                part[0] += len(subs)
-                part[1] += sum(subs.get((f.start, f.end)) == f.original.lower() for f in mine)
-                spans = list(subs)
-                text = sp.text[:cut] if in_head else sp.text[cut:]
-                touched = sum(len(sp.text[s:e].split()) for s, e in spans)
-                part[2] += len(text.split()) - touched
-                part[3] += sum(
-                    len(f.spun.split())
-                    for f in mine
-                    if not any(s < f.end and f.start < e for s, e in spans)
-                )
+            r = unspin.restore(sp.text, model=args.model)
+            for part, span in ((head, (0, cut)), (body, (cut, len(sp.text)))):
+                for k, v in enumerate(score(sp, r, span)):
+                    part[k] += v
         seconds = time.perf_counter() - t0
         honest = sum(len(unspin.restore(t, model=args.model).fixes) for t in texts)
         rows.append(

@@ -35,18 +35,25 @@ RATE = 0.3
 FARM_SEED = 7
 
 
-def score(spun_result, restoration) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
-    """(substitutions, fixed, untouched words, damaged words)."""
-    subs = {(s.start, s.end): s.original.lower() for s in spun_result.substitutions}
-    fixed = sum(1 for f in restoration.fixes if subs.get((f.start, f.end)) == f.original.lower())
+def score(  # type: ignore[no-untyped-def]
+    spun_result, restoration, part: tuple[int, int] | None = None
+) -> tuple[int, int, int, int]:
+    """(substitutions, fixed, untouched words, damaged words), of the whole text or of the
+    substitutions and fixes that start in ``part`` (start, end offsets of the spun text)."""
+    a, b = part or (0, len(spun_result.text))
+    subs = {
+        (s.start, s.end): s.original.lower() for s in spun_result.substitutions if a <= s.start < b
+    }
+    fixes = [f for f in restoration.fixes if a <= f.start < b]
+    fixed = sum(1 for f in fixes if subs.get((f.start, f.end)) == f.original.lower())
     spans = sorted(subs)
 
     def inside(f) -> bool:  # type: ignore[no-untyped-def]
         return any(s < f.end and f.start < e for s, e in spans)
 
-    damaged = sum(len(f.spun.split()) for f in restoration.fixes if not inside(f))
+    damaged = sum(len(f.spun.split()) for f in fixes if not inside(f))
     touched = sum(len(spun_result.text[s:e].split()) for s, e in spans)
-    untouched = len(spun_result.text.split()) - touched
+    untouched = len(spun_result.text[a:b].split()) - touched
     return len(subs), fixed, untouched, damaged
 
 
